@@ -1,0 +1,22 @@
+/*
+ * platform.h — private: where logs, panics, cancellation and progress go. Natively that is
+ * stderr and abort (platform_stdio.c); in the browser, the page.
+ */
+#ifndef WASMPOOL_PLATFORM_H
+#define WASMPOOL_PLATFORM_H
+
+#include <stddef.h>
+
+/* Delivers one log line from the calling thread. */
+void wp__platform_log(const char *line);
+
+/* Reports the calling thread's panic and ends it, and with it the pool's instance. */
+_Noreturn void wp__platform_panic(const char *message);
+
+/* Nonzero once `call` was aborted or timed out. */
+int wp__platform_cancelled(int call);
+
+/* Progress of `call`. */
+void wp__platform_progress(int call, size_t done, size_t total);
+
+#endif /* WASMPOOL_PLATFORM_H */

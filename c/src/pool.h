@@ -1,0 +1,52 @@
+/*
+ * pool.h — private: the one scheduling primitive that every public loop is built on.
+ *
+ * A loop is `range` independent items. wp__run_loop splits them into contiguous slices, one
+ * per participating thread; the caller is participant 0. Each participant takes items from
+ * the front of its own slice and, once it is empty, steals from the back of the others'
+ * (pthreadpool's scheme). wp__run_loop returns when every item has run.
+ */
+#ifndef WASMPOOL_POOL_H
+#define WASMPOOL_POOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Flags, numerically equal to pthreadpool's so its flags pass straight through. */
+#define WP_LOOP_DISABLE_DENORMALS 0x1u /* flush denormals to zero on every participant */
+#define WP_LOOP_YIELD_WORKERS 0x2u     /* workers sleep at once afterwards, without spinning */
+
+struct wp_loop;
+/* Runs item `index` of the loop. `slot` is unique among the loop's participants and
+ * < the loop's participant count: pthreadpool's "thread index". */
+typedef void (*wp_loop_item)(const struct wp_loop *loop, size_t slot, size_t index);
+
+struct wp_loop {
+  wp_loop_item item;
+  void *fn;          /* the user's task, called by `item` with the right signature */
+  void *ctx;         /* the user's context */
+  size_t range;      /* items in the loop */
+  size_t arg[12];    /* shape of the loop for `item`: ranges and tiles, free for its use */
+  size_t max_threads; /* cap on participants; 0 = the whole pool */
+  uint32_t flags;    /* WP_LOOP_* */
+};
+
+/* Runs every item of `loop` once, in parallel, on the caller and the pool. The caller's
+ * `loop` must stay valid until this returns; it is never written. */
+void wp__run_loop(const struct wp_loop *loop);
+
+/* The participant count wp__run_loop would use for a loop capped at max_threads. */
+size_t wp__participants(size_t range, size_t max_threads);
+
+/* Pool lifecycle. Workers get thread indexes first_index .. threads-1. Natively the
+ * caller of wp_start is thread 0 (first_index 1); in the browser every pool thread is a
+ * worker (first_index 0). Returns 0 on success. */
+int wp__pool_start(size_t threads, size_t first_index);
+void wp__pool_stop(void);
+
+/* The JS call the calling thread works for (0 = none). Loops hand it to their helpers, so
+ * wp_cancelled and wp_progress know which call an item belongs to on any thread. */
+int wp__current_call(void);
+void wp__set_current_call(int call);
+
+#endif /* WASMPOOL_POOL_H */
