@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "fpu.h"
+#include "platform.h"
 #include "pool.h"
 #include "wait.h"
 #include "wasmpool.h"
@@ -52,7 +53,7 @@ struct job {
   const struct wp_loop *loop; /* read-only for the job's lifetime */
   struct slice *slices;       /* `participants` slices, on the caller's stack */
   size_t participants;
-  int call;                   /* the JS call this loop runs for; helpers adopt it */
+  struct wp_call *call;       /* the JS call this loop runs for; helpers adopt it */
   /* Under pool.lock: */
   size_t next_slot;           /* slots handed out so far; slot 0 is the caller's */
   struct job *prev, *next;    /* in pool.jobs while the job may take new helpers */
@@ -63,8 +64,9 @@ struct job {
 };
 
 static struct {
-  pthread_mutex_t lock;      /* guards jobs and every job's next_slot/prev/next */
+  pthread_mutex_t lock;      /* guards jobs, tasks, and every job's next_slot/prev/next */
   struct job *first, *last;  /* jobs that may take helpers, oldest first */
+  struct wp_task *first_task, *last_task; /* detached tasks, oldest first */
   _Atomic uint32_t epoch;    /* bumped on every event a sleeper may wait for */
   _Atomic uint32_t sleepers; /* threads in wp__wait on epoch, or about to be */
   _Atomic size_t threads;    /* pool size, the caller included; 0 when stopped */
@@ -78,7 +80,10 @@ static struct {
 };
 
 static _Thread_local size_t thread_index; /* this thread's wp_thread_index() */
-static _Thread_local int current_call;    /* the JS call this thread works for, 0 = none */
+static _Thread_local bool is_worker;      /* a pool thread, so thread_index is its own */
+static _Thread_local struct wp_call *current_call; /* the JS call this thread works for */
+/* current_call of every worker, for fault reports that cannot ask the failed thread. */
+static struct wp_call *_Atomic calls_by_thread[WP_MAX_THREADS];
 static _Thread_local bool yield_after_job; /* the last job asked workers not to spin */
 
 size_t wp_threads_count(void) {
@@ -88,8 +93,16 @@ size_t wp_threads_count(void) {
 
 size_t wp_thread_index(void) { return thread_index; }
 
-int wp__current_call(void) { return current_call; }
-void wp__set_current_call(int call) { current_call = call; }
+struct wp_call *wp__current_call(void) { return current_call; }
+
+void wp__set_current_call(struct wp_call *call) {
+  current_call = call;
+  if (is_worker) atomic_store_explicit(&calls_by_thread[thread_index], call, memory_order_relaxed);
+}
+
+struct wp_call *wp__call_of_thread(size_t index) {
+  return index < WP_MAX_THREADS ? atomic_load_explicit(&calls_by_thread[index], memory_order_relaxed) : NULL;
+}
 
 size_t wp__participants(size_t range, size_t max_threads) {
   size_t n = atomic_load_explicit(&pool.threads, memory_order_relaxed);
@@ -177,10 +190,10 @@ static bool help_once(void) {
   pthread_mutex_unlock(&pool.lock);
   if (!job) return false;
 
-  int outer_call = current_call;
-  current_call = job->call;
+  struct wp_call *outer_call = current_call;
+  wp__set_current_call(job->call);
   participate(job, slot);
-  current_call = outer_call;
+  wp__set_current_call(outer_call);
   yield_after_job = job->loop->flags & WP_LOOP_YIELD_WORKERS;
 
   /* The last use of `job`: after this decrement its caller may return. The release makes
@@ -261,12 +274,32 @@ void wp__run_loop(const struct wp_loop *loop) {
   wait_for_helpers(&job);
 }
 
-static void *worker_main(void *arg) {
-  thread_index = (size_t)(uintptr_t)arg;
+void wp__submit(struct wp_task *task) {
+  task->next = NULL;
+  pthread_mutex_lock(&pool.lock);
+  if (pool.last_task) pool.last_task->next = task; else pool.first_task = task;
+  pool.last_task = task;
+  pthread_mutex_unlock(&pool.lock);
+  notify();
+}
+
+/* Runs the oldest detached task, if any. Only idle workers run them: a caller waiting for
+ * its loop must not take on a whole new call beneath it. */
+static bool run_task(void) {
+  pthread_mutex_lock(&pool.lock);
+  struct wp_task *task = pool.first_task;
+  if (task && !(pool.first_task = task->next)) pool.last_task = NULL;
+  pthread_mutex_unlock(&pool.lock);
+  if (task) task->run(task);
+  return task != NULL;
+}
+
+static void worker_loop(void) {
   for (;;) {
     uint32_t seen = atomic_load(&pool.epoch);
     if (atomic_load(&pool.stopping)) break;
-    if (help_once()) continue;
+    /* Loops under way first: they finish calls that have started. */
+    if (help_once() || run_task()) continue;
     /* Poll for the next job before sleeping, unless the last job asked us not to. */
     int spins = yield_after_job ? 0 : SPIN_ITERATIONS;
     while (spins-- && atomic_load_explicit(&pool.epoch, memory_order_relaxed) == seen)
@@ -276,6 +309,12 @@ static void *worker_main(void *arg) {
       sleep_past(seen);
     }
   }
+}
+
+static void *worker_main(void *arg) {
+  thread_index = (size_t)(uintptr_t)arg;
+  is_worker = true;
+  wp__platform_thread_run(thread_index, worker_loop);
   return NULL;
 }
 

@@ -44,9 +44,23 @@ size_t wp__participants(size_t range, size_t max_threads);
 int wp__pool_start(size_t threads, size_t first_index);
 void wp__pool_stop(void);
 
-/* The JS call the calling thread works for (0 = none). Loops hand it to their helpers, so
- * wp_cancelled and wp_progress know which call an item belongs to on any thread. */
-int wp__current_call(void);
-void wp__set_current_call(int call);
+/* The JS call the calling thread works for (NULL natively, and between calls). Loops hand
+ * it to their helpers, so wp_cancelled and wp_progress know which call an item belongs to
+ * on any thread. The runtime defines struct wp_call; the pool only carries the pointer. */
+struct wp_call;
+struct wp_call *wp__current_call(void);
+void wp__set_current_call(struct wp_call *call);
+/* What pool thread `index` is working for right now: how a fault on a thread that can no
+ * longer run code is blamed on the right call. */
+struct wp_call *wp__call_of_thread(size_t index);
+
+/* Work with no caller waiting for it: a call from JS. Idle workers run tasks in the order
+ * submitted, after helping with loops already under way. `task` stays owned by the
+ * submitter and must live until `run` is called; `run` may free it. */
+struct wp_task {
+  void (*run)(struct wp_task *task);
+  struct wp_task *next; /* the pool's, while queued */
+};
+void wp__submit(struct wp_task *task);
 
 #endif /* WASMPOOL_POOL_H */
