@@ -1,0 +1,37 @@
+/*
+ * probe.c — tiny exports that exercise how each kind of value crosses from JavaScript to C
+ * and back. The runtime's tests call them; they do no parallel work.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kernels.h"
+
+WP_EXPORT int64_t probe_add_i64(int64_t a, int64_t b) { return a + b; }
+
+WP_EXPORT double probe_add_f64(double a, double b) { return a + b; }
+
+WP_EXPORT size_t probe_strlen(const char *s) { return strlen(s); }
+
+WP_EXPORT const char *probe_version(void) { return "wasmpool probe 1 \xe2\x9c\x93"; }
+
+/* Adds 1 to every byte: shows in-out buffers come back to the caller's array. */
+WP_EXPORT void probe_increment(uint8_t *bytes, size_t len) {
+  for (size_t i = 0; i < len; i++) bytes[i]++;
+}
+
+/* Logs `count` numbered lines with wp_log, then as many with printf and fprintf(stderr). */
+WP_EXPORT void probe_log(int count) {
+  for (int i = 0; i < count; i++) wp_log("probe line %d", i);
+  for (int i = 0; i < count; i++) printf("probe printf %d\n", i);
+  for (int i = 0; i < count; i++) fprintf(stderr, "probe stderr %d\n", i);
+}
+
+/* Occupies one pool thread until its call is cancelled; logs which thread that is. */
+WP_EXPORT int probe_wait_cancel(void) {
+  wp_log("probe_wait_cancel on thread %zu", wp_thread_index());
+  while (!wp_cancelled()) {
+  }
+  return (int)wp_thread_index();
+}

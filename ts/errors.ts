@@ -1,0 +1,96 @@
+/**
+ * The errors every wasmpool promise may reject with. All extend {@link WasmPoolError} and
+ * carry a stable `code`, so callers can branch on `err.code` without `instanceof` across
+ * bundles. Messages name the problem and the fix.
+ */
+
+/** What the pool knows about the call an error belongs to. */
+export interface CallInfo {
+  /** The call id, unique per manager. */
+  callId?: number;
+  /** The exported C function that was called. */
+  functionName?: string;
+}
+
+export abstract class WasmPoolError extends Error {
+  abstract readonly code: string;
+  readonly callId?: number;
+  readonly functionName?: string;
+
+  constructor(message: string, info: CallInfo = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.callId = info.callId;
+    this.functionName = info.functionName;
+  }
+}
+
+/** The module is missing or not wasm, or workers cannot start. */
+export class WorkerInitError extends WasmPoolError {
+  readonly code = 'WORKER_INIT_FAILED';
+  /** The URL that failed to load, when one did. */
+  readonly url?: string;
+  constructor(message: string, url?: string, options?: { cause?: unknown }) {
+    super(message, {}, options);
+    this.url = url;
+  }
+}
+
+/** The page lacks COOP/COEP, so there is no SharedArrayBuffer. */
+export class CrossOriginIsolationError extends WasmPoolError {
+  readonly code = 'NOT_ISOLATED';
+}
+
+/** Unknown export, wrong arity, or an argument that cannot be marshalled. Nothing reached C. */
+export class SerializationError extends WasmPoolError {
+  readonly code = 'SERIALIZATION_FAILED';
+}
+
+/** The call ran past its timeout. */
+export class TimeoutError extends WasmPoolError {
+  readonly code = 'TASK_TIMEOUT';
+}
+
+/** The caller's AbortSignal fired. */
+export class CancelledError extends WasmPoolError {
+  readonly code = 'CANCELLED';
+}
+
+/** More than `maxPending` calls were waiting. */
+export class PoolBusyError extends WasmPoolError {
+  readonly code = 'WORKER_BUSY';
+}
+
+/** A call after `shutdown()`, or one pending at shutdown. */
+export class PoolShutdownError extends WasmPoolError {
+  readonly code = 'POOL_SHUTDOWN';
+}
+
+/** This call's C code panicked, aborted or trapped. */
+export class PanicError extends WasmPoolError {
+  readonly code = 'PANIC';
+  /** The pool thread that failed (0 .. threads-1), when known. */
+  readonly thread?: number;
+  /** The panic message: wp_panic's text, the assertion, or the trap's name. */
+  readonly panicMessage: string;
+  constructor(panicMessage: string, thread: number | undefined, info: CallInfo) {
+    const where = thread === undefined ? '' : ` on thread ${thread}`;
+    const fn = info.functionName ? ` in ${info.functionName}()` : '';
+    super(`panic${where}${fn}: ${panicMessage}`, info);
+    this.thread = thread;
+    this.panicMessage = panicMessage;
+  }
+}
+
+/** Another call's fault took the instance down under this one. */
+export class PoolCrashedError extends WasmPoolError {
+  readonly code = 'POOL_CRASHED';
+}
+
+/** The host stopped answering. */
+export class HeartbeatLostError extends WasmPoolError {
+  readonly code = 'HEARTBEAT_LOST';
+}
+
+/** Every error class, by code: how errors that crossed a worker boundary are rebuilt. */
+export type WasmPoolErrorCode = WasmPoolError['code'];

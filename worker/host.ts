@@ -1,0 +1,267 @@
+/**
+ * host.ts — wasmpool's host worker (dist/wasmpool-host.js, a classic worker). It loads the
+ * Emscripten module once, starts the pool threads, gives each its MessagePort to the page,
+ * and turns the page's calls into calls on the pool. It never blocks: a call is submitted
+ * to the pool and its completion awaited with Atomics.waitAsync, so heartbeats and
+ * messages keep flowing while C runs for minutes.
+ */
+import type { CallMessage, FromHost, InitMessage, ToHost, WireArg } from '../ts/protocol';
+
+/* The parts of an Emscripten module the host uses. */
+interface EmscriptenModule {
+  wasmpoolMemory(): WebAssembly.Memory;
+  wasmpoolExports: string[];
+  /** The raw wasm exports: their `length` is the C parameter count. */
+  asm: Record<string, { length: number }>;
+  PThread: { unusedWorkers: Worker[] };
+  _malloc(bytes: number): number;
+  _free(ptr: number): void;
+  _wp_rt_start(threads: number): number;
+  _wp_rt_call_new(nargs: number): number;
+  _wp_rt_call_free(call: number): void;
+  _wp_rt_submit(call: number): void;
+  [name: string]: unknown;
+}
+type ModuleFactory = (overrides: Record<string, unknown>) => Promise<EmscriptenModule>;
+
+// Offsets into struct wp_call and wp_arg: c/src/runtime_wasm.h.
+const CALL = { id: 0, state: 4, cancelled: 8, name: 12, args: 20, returns: 24, result: 32 };
+const RETURNED = 2;
+const ARG_SIZE = 16;
+const RETURNS = { number: 0, bigint: 1, string: 0, void: 2 } as const;
+/** The factory name wasmpool builds use (-sEXPORT_NAME). */
+const FACTORY = 'createWasmpoolModule';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const send = (message: FromHost, transfer: Transferable[] = []) => scope.postMessage(message, transfer);
+
+let heartbeat = setInterval(() => send({ type: 'wasmpool:heartbeat' }), 250);
+let wasm: EmscriptenModule | undefined;
+/** Calls submitted to the pool, by id: their wp_call pointer, for cancellation. */
+const running = new Map<number, number>();
+
+scope.onmessage = (event: MessageEvent<ToHost>) => {
+  const message = event.data;
+  switch (message?.type) {
+    case 'wasmpool:init':
+      init(message).catch((error: unknown) =>
+        send({ type: 'wasmpool:init-failed', message: errorText(error), url: message.moduleUrl }),
+      );
+      break;
+    case 'wasmpool:call':
+      call(message);
+      break;
+    case 'wasmpool:cancel': {
+      const ptr = running.get(message.id);
+      if (ptr !== undefined && wasm) Atomics.store(i32(), (ptr + CALL.cancelled) >> 2, 1);
+      break;
+    }
+    case 'wasmpool:debug-wedge': {
+      const until = performance.now() + message.ms;
+      while (performance.now() < until); // test-only: a host that stops answering
+      break;
+    }
+    default:
+      console.warn('[wasmpool host] ignored a message it does not know:', message);
+  }
+};
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+const memory = () => wasm!.wasmpoolMemory().buffer as unknown as SharedArrayBuffer;
+const i32 = () => new Int32Array(memory());
+
+/** Checks the .wasm beside the module before Emscripten does, to fail with a clear reason. */
+async function fetchWasm(moduleUrl: string): Promise<ArrayBuffer> {
+  const url = moduleUrl.replace(/\.m?js(\?.*)?$/, '.wasm');
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new Error(`cannot fetch ${url}: ${errorText(error)}`);
+  }
+  if (!response.ok) throw new Error(`${url} answered HTTP ${response.status} ${response.statusText}`);
+  const type = response.headers.get('content-type') ?? '';
+  if (!type.startsWith('application/wasm')) {
+    throw new Error(`${url} is served as '${type}'; serve .wasm files as 'application/wasm'`);
+  }
+  const bytes = await response.arrayBuffer();
+  const magic = new Uint8Array(bytes, 0, Math.min(4, bytes.byteLength));
+  if (magic.length < 4 || magic[0] !== 0 || magic[1] !== 0x61 || magic[2] !== 0x73 || magic[3] !== 0x6d) {
+    throw new Error(`${url} is not a WebAssembly module (it does not start with \\0asm)`);
+  }
+  return bytes;
+}
+
+function loadScript(moduleUrl: string): ModuleFactory {
+  try {
+    scope.importScripts(moduleUrl);
+  } catch (error) {
+    throw new Error(`cannot load ${moduleUrl}: ${errorText(error)}`);
+  }
+  const factory = (scope as unknown as Record<string, unknown>)[FACTORY];
+  if (typeof factory !== 'function') {
+    throw new Error(`${moduleUrl} is not a wasmpool module (it defines no ${FACTORY}); build it with wasmpool-cc`);
+  }
+  return factory as ModuleFactory;
+}
+
+async function init(message: InitMessage): Promise<void> {
+  clearInterval(heartbeat);
+  heartbeat = setInterval(() => send({ type: 'wasmpool:heartbeat' }), message.heartbeatIntervalMs);
+  const factory = loadScript(message.moduleUrl);
+  const wasmBinary = await fetchWasm(message.moduleUrl);
+  // Emscripten 3.1.6 does not reject its promise when instantiation aborts: onAbort does.
+  const module = await new Promise<EmscriptenModule>((resolve, reject) => {
+    factory({
+      wasmBinary,
+      wasmpoolThreads: message.threads,
+      // Loaded with importScripts, the module cannot find its own URL for the pthreads.
+      mainScriptUrlOrBlob: message.moduleUrl,
+      locateFile: (path: string) => new URL(path, message.moduleUrl).href,
+      onAbort: (what: unknown) => reject(new Error(`the module aborted while starting: ${String(what)}`)),
+    }).then(resolve, reject);
+  });
+  wasm = module;
+  const workers = module.PThread.unusedWorkers;
+  if (workers.length < message.threads) {
+    throw new Error(`the module prepared ${workers.length} pool threads, ${message.threads} were asked for`);
+  }
+  workers.forEach((worker, i) => {
+    const port = message.ports[i];
+    if (port) worker.postMessage({ cmd: 'wasmpool:port', port }, [port]);
+    // The thread reports its own death to the page over its port. Emscripten's handler
+    // rethrows the error into the host, which would surface on the page as an anonymous
+    // ErrorEvent; instead the host just tells the page, as a backstop for that report.
+    worker.onerror = (event) => {
+      event.preventDefault();
+      send({ type: 'wasmpool:fault', message: event.message });
+    };
+  });
+  const status = module._wp_rt_start(message.threads);
+  if (status !== 0) throw new Error(`the pool threads could not start (status ${status})`);
+
+  const exports: Record<string, number> = {};
+  for (const name of module.wasmpoolExports) {
+    const fn = module.asm[name];
+    if (typeof fn === 'function') exports[name] = fn.length;
+  }
+  send({ type: 'wasmpool:ready', threads: message.threads, exports });
+}
+
+/** Copies the arguments into wasm memory: the pointers to free, and the copies to return. */
+interface Marshalled {
+  allocations: number[];
+  copyBack: { index: number; ptr: number; bytes: number }[];
+}
+
+function writeArgs(call: number, args: WireArg[], out: Marshalled): void {
+  const argp = i32()[(call + CALL.args) >> 2];
+  args.forEach((arg, index) => {
+    const slot = argp + index * ARG_SIZE;
+    let value: number | bigint;
+    switch (arg.kind) {
+      case 'number':
+      case 'pointer':
+        value = arg.value;
+        break;
+      case 'bigint':
+        value = arg.value;
+        break;
+      case 'string': {
+        const bytes = new TextEncoder().encode(arg.value);
+        const ptr = allocate(out, bytes.length + 1);
+        const heap = new Uint8Array(memory());
+        heap.set(bytes, ptr);
+        heap[ptr + bytes.length] = 0;
+        value = ptr;
+        break;
+      }
+      case 'array': {
+        const src = new Uint8Array(arg.value.buffer, arg.value.byteOffset, arg.value.byteLength);
+        const ptr = allocate(out, Math.max(1, src.length));
+        new Uint8Array(memory()).set(src, ptr);
+        if (arg.copyBack) out.copyBack.push({ index, ptr, bytes: src.length });
+        value = ptr;
+        break;
+      }
+    }
+    if (typeof value === 'bigint') {
+      i32()[slot >> 2] = 1;
+      new BigInt64Array(memory())[(slot + 8) >> 3] = value;
+    } else {
+      i32()[slot >> 2] = 0;
+      new Float64Array(memory())[(slot + 8) >> 3] = value;
+    }
+  });
+}
+
+function allocate(out: Marshalled, bytes: number): number {
+  const ptr = wasm!._malloc(bytes);
+  if (!ptr) throw new RangeError(`out of wasm memory allocating ${bytes} bytes`);
+  out.allocations.push(ptr);
+  return ptr;
+}
+
+function call(message: CallMessage): void {
+  const w = wasm;
+  const fail = (text: string) =>
+    send({ type: 'wasmpool:call-error', id: message.id, code: 'SERIALIZATION_FAILED', message: text });
+  if (!w) return fail('the module is not loaded');
+  if (!w.wasmpoolExports.includes(message.name)) return fail(`${message.name} is not an export of this module`);
+
+  const marshalled: Marshalled = { allocations: [], copyBack: [] };
+  const ptr = w._wp_rt_call_new(message.args.length);
+  if (!ptr) return fail('out of wasm memory');
+  try {
+    const name = new TextEncoder().encode(message.name);
+    const namePtr = allocate(marshalled, name.length + 1);
+    new Uint8Array(memory()).set([...name, 0], namePtr);
+    const heap = i32();
+    heap[(ptr + CALL.id) >> 2] = message.id;
+    heap[(ptr + CALL.name) >> 2] = namePtr;
+    heap[(ptr + CALL.returns) >> 2] = RETURNS[message.returns];
+    writeArgs(ptr, message.args, marshalled);
+  } catch (error) {
+    marshalled.allocations.forEach((p) => w._free(p));
+    w._wp_rt_call_free(ptr);
+    return fail(errorText(error));
+  }
+  running.set(message.id, ptr);
+  w._wp_rt_submit(ptr);
+  void finish(message, ptr, marshalled);
+}
+
+/** Awaits the call's RETURNED state without blocking, then replies and frees. */
+async function finish(message: CallMessage, ptr: number, marshalled: Marshalled): Promise<void> {
+  const w = wasm!;
+  const stateIndex = (ptr + CALL.state) >> 2;
+  for (;;) {
+    const state = Atomics.load(i32(), stateIndex);
+    if (state === RETURNED) break;
+    const wait = Atomics.waitAsync(i32(), stateIndex, state);
+    if (wait.async) await wait.value;
+  }
+  running.delete(message.id);
+  let value: number | bigint | string | undefined;
+  if (message.returns === 'bigint') value = new BigInt64Array(memory())[(ptr + CALL.result) >> 3];
+  else if (message.returns !== 'void') value = new Float64Array(memory())[(ptr + CALL.result) >> 3];
+  if (message.returns === 'string') value = cString(value as number);
+  const heap = new Uint8Array(memory());
+  const outputs = marshalled.copyBack.map(({ index, ptr: p, bytes }) => ({
+    index,
+    bytes: heap.slice(p, p + bytes).buffer,
+  }));
+  marshalled.allocations.forEach((p) => w._free(p));
+  w._wp_rt_call_free(ptr);
+  send({ type: 'wasmpool:result', id: message.id, value, outputs }, outputs.map((o) => o.bytes));
+}
+
+function cString(ptr: number): string | undefined {
+  if (!ptr) return undefined;
+  const heap = new Uint8Array(memory());
+  const end = heap.indexOf(0, ptr);
+  return new TextDecoder().decode(heap.slice(ptr, end < 0 ? heap.length : end));
+}

@@ -1,0 +1,109 @@
+// pre.js — runs inside the Emscripten module factory, on the host and on every pool thread
+// (Emscripten imports the module script into each pthread worker). On a pool thread it
+// installs `self.wasmpoolThread`, the thread's line to the page: logs, progress, and the
+// report of its own death. Linked with --pre-js; library.js calls into it.
+(function () {
+  if (!Module['ENVIRONMENT_IS_PTHREAD']) {
+    // The host reads memory through this: its HEAP views go stale when a pool thread grows
+    // memory, but wasmMemory.buffer is always current.
+    Module['wasmpoolMemory'] = function () { return wasmMemory; };
+    self.wasmpoolThread = {
+      write: function (fd, chunks) {
+        var text = chunks.map(function (c) { return new TextDecoder().decode(c); }).join('');
+        (fd === 2 ? console.error : console.log)(text.replace(/\n$/, ''));
+      },
+    };
+    return;
+  }
+
+  var port = null;       // this thread's MessagePort to the page, from the host
+  var early = [];        // what was said before the port arrived
+  var index = -1;        // wp_thread_index(), once the pool thread starts
+  var faulted = false;   // the page has this thread's death report
+  var partial = { 1: '', 2: '' };
+  var decoders = { 1: new TextDecoder(), 2: new TextDecoder() };
+  var progressCall = 0, progressTime = 0;
+
+  function now() { return performance.timeOrigin + performance.now(); }
+  function post(message) {
+    if (port) port.postMessage(message);
+    else early.push(message);
+  }
+  function log(level, text) {
+    post({ type: 'wasmpool:log', thread: index, level: level, text: text, time: now() });
+  }
+  function flushPartialLines() {
+    [1, 2].forEach(function (fd) {
+      if (partial[fd]) log(fd === 2 ? 'error' : 'log', partial[fd]);
+      partial[fd] = '';
+    });
+  }
+  function reportDeath(callId, message) {
+    if (faulted) return;
+    faulted = true;
+    flushPartialLines(); // last words first
+    post({ type: 'wasmpool:panic', thread: index, callId: callId, message: message });
+  }
+  // What the page shows for an exception that escaped C: the trap's name, or abort's text.
+  function describe(ex) {
+    var message = String(ex && ex.message !== undefined ? ex.message : ex);
+    // 3.1.6 words it 'Aborted(<what>). Build with -s ASSERTIONS=1 for more info.'
+    var aborted = /^Aborted\((.*)\)(\. Build with.*)?$/s.exec(message);
+    if (aborted) return aborted[1] ? 'abort: ' + aborted[1] : 'abort()';
+    if (ex instanceof RangeError && /call stack/.test(message)) return 'stack overflow (' + message + ')';
+    if (ex instanceof WebAssembly.RuntimeError) return 'trap: ' + message;
+    return (ex && ex.name ? ex.name + ': ' : '') + message;
+  }
+
+  self.wasmpoolThread = {
+    start: function (i) {
+      index = i;
+      early.forEach(function (m) { if (m.thread === -1) m.thread = i; });
+    },
+    log: log,
+    write: function (fd, chunks) {
+      var level = fd === 2 ? 'error' : 'log';
+      chunks.forEach(function (c) { partial[fd] += decoders[fd].decode(c, { stream: true }); });
+      var lines = partial[fd].split('\n');
+      partial[fd] = lines.pop();
+      lines.forEach(function (line) { log(level, line); });
+    },
+    // Returns the exception that unwinds the panicking thread; the page already knows why.
+    panic: function (callId, message) {
+      reportDeath(callId, message);
+      var ex = new Error(message);
+      ex.name = 'WasmPoolPanic';
+      return ex;
+    },
+    // At most ~60 updates a second leave the thread for one call; the last always does.
+    progress: function (callId, done, total) {
+      var t = now();
+      if (callId === progressCall && done < total && t - progressTime < 16) return;
+      progressCall = callId;
+      progressTime = t;
+      post({ type: 'wasmpool:progress', callId: callId, done: done, total: total });
+    },
+  };
+
+  // worker.js has just set self.onmessage (this runs inside its 'load' handler). Wrap it:
+  // wasmpool's own messages stop here, and any exception that escapes the thread's C code
+  // (a trap, abort, a JS error) is reported to the page before the thread dies.
+  var workerOnMessage = self.onmessage;
+  self.onmessage = function (e) {
+    var d = e.data;
+    if (d && d.cmd === 'wasmpool:port') {
+      port = d.port;
+      early.forEach(function (m) { port.postMessage(m); });
+      early = [];
+      return;
+    }
+    try {
+      return workerOnMessage.call(self, e);
+    } catch (ex) {
+      var callId = 0;
+      try { callId = Module['_wp_rt_call_id_of_thread'](index); } catch (ignored) { /* memory is suspect */ }
+      reportDeath(callId, describe(ex));
+      throw ex;
+    }
+  };
+})();
