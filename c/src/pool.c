@@ -318,7 +318,7 @@ static void *worker_main(void *arg) {
   return NULL;
 }
 
-static size_t cpu_count(void) {
+size_t wp__cpu_count(void) {
 #ifdef __EMSCRIPTEN__
   return (size_t)emscripten_num_logical_cores();
 #else
@@ -337,7 +337,7 @@ static void join_workers(void) {
 }
 
 int wp__pool_start(size_t threads, size_t first_index) {
-  if (threads == 0) threads = cpu_count();
+  if (threads == 0) threads = wp__cpu_count();
   if (threads > WP_MAX_THREADS) threads = WP_MAX_THREADS;
   pthread_mutex_lock(&pool.lifecycle);
   int status = 0;

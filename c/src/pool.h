@@ -38,6 +38,9 @@ void wp__run_loop(const struct wp_loop *loop);
 /* The participant count wp__run_loop would use for a loop capped at max_threads. */
 size_t wp__participants(size_t range, size_t max_threads);
 
+/* Logical CPUs of this machine (the browser's hardwareConcurrency), at least 1. */
+size_t wp__cpu_count(void);
+
 /* Pool lifecycle. Workers get thread indexes first_index .. threads-1. Natively the
  * caller of wp_start is thread 0 (first_index 1); in the browser every pool thread is a
  * worker (first_index 0). Returns 0 on success. */

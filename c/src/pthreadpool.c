@@ -43,15 +43,6 @@ static struct {
 
 static size_t min(size_t a, size_t b) { return a < b ? a : b; }
 
-static size_t cpu_count(void) {
-#ifdef __EMSCRIPTEN__
-  return (size_t)emscripten_num_logical_cores();
-#else
-  long n = sysconf(_SC_NPROCESSORS_ONLN);
-  return n > 0 ? (size_t)n : 1;
-#endif
-}
-
 /* Counts a new handle on the core, starting the core with `threads` threads if it is not
  * running. Returns false, counting nothing, if the core runs on someone else's behalf (or
  * cannot start): the handle then uses whatever threads there are. */
@@ -77,7 +68,7 @@ static void core_release(void) {
 pthreadpool_t pthreadpool_create(size_t threads_count) {
   struct pthreadpool *pool = malloc(sizeof *pool);
   if (!pool) return NULL;
-  size_t threads = threads_count ? threads_count : cpu_count();
+  size_t threads = threads_count ? threads_count : wp__cpu_count();
   pool->counted = threads > 1 && core_acquire(threads);
   pool->threads = min(threads, wp_threads_count());
   pthread_mutex_init(&pool->lock, NULL);

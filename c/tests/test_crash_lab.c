@@ -21,12 +21,7 @@
 
 #include "../kernels/kernels.h"
 #include "check.h"
-
-struct child {
-  int signal;     /* the signal that ended it, or 0 */
-  int status;     /* its exit status if it exited, else -1 */
-  char err[8192]; /* the start of its stderr */
-};
+#include "child.h"
 
 struct lab_args {
   int thread, mode;
@@ -44,37 +39,19 @@ static void lab_child(const struct lab_args *a, int expect) {
   _exit(expect == POSITIVE ? (r > 0 ? 0 : 102) : (r == expect ? 0 : 103));
 }
 
+struct lab_run {
+  struct lab_args args;
+  int expect;
+};
+
+static void lab_body(void *arg) {
+  struct lab_run *run = arg;
+  lab_child(&run->args, run->expect);
+}
+
 static void run_lab(int thread, int mode, int expect, struct child *out) {
-  int fds[2];
-  memset(out, 0, sizeof *out);
-  if (pipe(fds) != 0) abort();
-  fflush(stdout);
-  fflush(stderr);
-  pid_t pid = fork();
-  if (pid == 0) {
-    struct rlimit no_core = {0, 0};
-    setrlimit(RLIMIT_CORE, &no_core); /* dumping cores would only slow the test down */
-    dup2(fds[1], 2);
-    close(fds[0]);
-    close(fds[1]);
-    alarm(10); /* a hang ends as SIGALRM, not as a hung test */
-    struct lab_args a = {thread, mode};
-    lab_child(&a, expect);
-  }
-  close(fds[1]);
-  size_t used = 0;
-  char sink[4096];
-  for (;;) { /* read to EOF, keeping the start, so the child never blocks on a full pipe */
-    size_t room = sizeof out->err - 1 - used;
-    ssize_t n = room ? read(fds[0], out->err + used, room) : read(fds[0], sink, sizeof sink);
-    if (n <= 0) break;
-    if (room) used += (size_t)n;
-  }
-  close(fds[0]);
-  int status;
-  waitpid(pid, &status, 0);
-  out->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-  out->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  struct lab_run run = {{thread, mode}, expect};
+  run_in_child(lab_body, &run, out);
 }
 
 static struct child c; /* the last child; static: 8 KiB of stderr */

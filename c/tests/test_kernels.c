@@ -16,6 +16,7 @@
 
 #include "../kernels/kernels.h"
 #include "check.h"
+#include "child.h"
 
 static size_t big; /* the largest input size: 10^6, less under WP_STRESS */
 
@@ -116,46 +117,6 @@ static int cmp_i32(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-/* Runs fn(arg) in a forked child with stderr captured; for the calls that must panic.
- * The caller must not have started the pool: a fork copies only the calling thread. */
-struct child {
-  int signal;    /* the signal that ended it, or 0 */
-  int status;    /* its exit status if it exited */
-  char err[8192]; /* the start of its stderr */
-};
-
-static void run_in_child(void (*fn)(void *), void *arg, struct child *out) {
-  int fds[2];
-  memset(out, 0, sizeof *out);
-  if (pipe(fds) != 0) abort();
-  fflush(stdout);
-  fflush(stderr);
-  pid_t pid = fork();
-  if (pid == 0) {
-    struct rlimit no_core = {0, 0};
-    setrlimit(RLIMIT_CORE, &no_core); /* dumping cores would only slow the test down */
-    dup2(fds[1], 2);
-    close(fds[0]);
-    close(fds[1]);
-    alarm(10); /* a hang ends as SIGALRM, not as a hung test */
-    fn(arg);
-    _exit(0);
-  }
-  close(fds[1]);
-  size_t used = 0;
-  char sink[4096];
-  for (;;) {
-    size_t room = sizeof out->err - 1 - used;
-    ssize_t n = room ? read(fds[0], out->err + used, room) : read(fds[0], sink, sizeof sink);
-    if (n <= 0) break;
-    if (room) used += (size_t)n;
-  }
-  close(fds[0]);
-  int status;
-  waitpid(pid, &status, 0);
-  out->signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-  out->status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 /* ---------------------------------------------------- before the pool starts ---- */
 
