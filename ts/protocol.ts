@@ -5,7 +5,8 @@
  * `id`. Errors cross as plain `{code, message}` and are rebuilt as classes on the page.
  */
 
-/** One argument as it crosses to the host. Typed arrays are copied (structured clone). */
+/** One C parameter as it crosses to the host. The page turns each typed array into two:
+ * the array (copied into wasm memory, passed as a pointer) and its length in elements. */
 export type WireArg =
   | { kind: 'number'; value: number }
   | { kind: 'bigint'; value: bigint }
@@ -22,8 +23,6 @@ export interface InitMessage {
   type: 'wasmpool:init';
   /** Absolute URL of the Emscripten module's .js file. */
   moduleUrl: string;
-  /** Absolute URL of wasmpool's pool-thread bootstrap script. */
-  threadUrl: string;
   threads: number;
   heartbeatIntervalMs: number;
   /** One port per pool thread, for its logs and panics straight to the page. */

@@ -1,0 +1,417 @@
+// The runtime in real Chromium, against the built dist/: start-up, calls and marshalling,
+// panics for every way to fail, logs, heartbeats, timeouts, cancellation, lifecycle.
+// Each test drives window.wasmpool (dist/wasmpool.mjs) on e2e/fixtures/pool.html.
+import type { Page } from '@playwright/test';
+import { startServer } from '../demo/server.mjs';
+import { expect, test } from './test';
+
+// crash_lab modes: c/kernels/kernels.h
+const CRASH = {
+  panic: 1, wp_assert: 2, abort: 3, assert: 4, trap: 5, oob: 6,
+  stack_overflow: 7, infinite_loop: 8, cancellable_loop: 9, exit: 10,
+} as const;
+
+async function open(page: Page): Promise<string[]> {
+  const consoleLines: string[] = [];
+  page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
+  await page.goto('/e2e/fixtures/pool.html');
+  await page.waitForFunction(() => (window as any).loaded === true);
+  return consoleLines;
+}
+
+test.describe('start-up', () => {
+  test('does nothing until the first call, then starts one host with its threads', async ({ page }) => {
+    await open(page);
+    const result = await page.evaluate(async () => {
+      const { ThreadPoolManager } = (window as any).wasmpool;
+      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 3 });
+      await new Promise((r) => setTimeout(r, 200));
+      const hostsBefore = performance.getEntriesByType('resource').filter((e) => e.name.includes('wasmpool-host')).length;
+      const stateBefore = pool.stats.state;
+      await pool.ready();
+      const stats = pool.stats;
+      await pool.shutdown();
+      return { hostsBefore, stateBefore, state: stats.state, threads: stats.threads };
+    });
+    expect(result).toEqual({ hostsBefore: 0, stateBefore: 'stopped', state: 'ready', threads: 3 });
+  });
+
+  test('a page without cross-origin isolation gets CrossOriginIsolationError naming both headers', async ({ page }) => {
+    const plain = await startServer({ port: 0, isolate: false });
+    try {
+      await page.goto(`${plain.url}/e2e/fixtures/pool.html`);
+      await page.waitForFunction(() => (window as any).loaded === true);
+      const error = await page.evaluate(async () => {
+        const { ThreadPoolManager } = (window as any).wasmpool;
+        const pool = new ThreadPoolManager({ module: (window as any).moduleUrl });
+        try {
+          await pool.call('probe_add_f64', [1, 2]);
+          return null;
+        } catch (e: any) {
+          return { name: e.name, code: e.code, message: e.message };
+        }
+      });
+      expect(error?.name).toBe('CrossOriginIsolationError');
+      expect(error?.code).toBe('NOT_ISOLATED');
+      expect(error?.message).toContain('Cross-Origin-Opener-Policy: same-origin');
+      expect(error?.message).toContain('Cross-Origin-Embedder-Policy: require-corp');
+    } finally {
+      await plain.close();
+    }
+  });
+
+  test('a module that cannot load gets WorkerInitError with its URL and the cause', async ({ page }) => {
+    await open(page);
+    const error = await page.evaluate(async () => {
+      const { ThreadPoolManager } = (window as any).wasmpool;
+      const url = new URL('/dist/no-such-module.js', location.href).href;
+      const pool = new ThreadPoolManager({ module: url });
+      try {
+        await pool.ready();
+        return null;
+      } catch (e: any) {
+        return { name: e.name, code: e.code, message: e.message, url };
+      }
+    });
+    expect(error?.name).toBe('WorkerInitError');
+    expect(error?.code).toBe('WORKER_INIT_FAILED');
+    expect(error?.message).toContain(error!.url);
+  });
+});
+
+test.describe('calls', () => {
+  test('numbers, BigInt, strings in and out, and in-out typed arrays', async ({ page }) => {
+    await open(page);
+    const r = await page.evaluate(async () => {
+      const { ThreadPoolManager } = (window as any).wasmpool;
+      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2 });
+      const bytes = new Uint8Array([1, 2, 3, 255]);
+      const out = {
+        f64: await pool.call('probe_add_f64', [1.5, 2.25]),
+        i64: String(await pool.call('probe_add_i64', [2n ** 40n, 5n], { returns: 'bigint' })),
+        strlen: await pool.call('probe_strlen', ['héllo ✓']),
+        version: await pool.call('probe_version', [], { returns: 'string' }),
+        crc: (await pool.exports.crc32(new TextEncoder().encode('123456789'))) >>> 0,
+        inout: (await pool.call('probe_increment', [bytes]), Array.from(bytes)),
+        bool: await pool.call('probe_add_f64', [true, false]),
+      };
+      await pool.shutdown();
+      return out;
+    });
+    expect(r).toEqual({
+      f64: 3.75,
+      i64: String(2n ** 40n + 5n),
+      strlen: 10,
+      version: 'wasmpool probe 1 ✓',
+      crc: 0xcbf43926,
+      inout: [2, 3, 4, 0],
+      bool: 1,
+    });
+  });
+
+  test('execute runs JS with wasm calls proxied to the pool, several at once', async ({ page }) => {
+    await open(page);
+    const sums = await page.evaluate(async () => {
+      const { ThreadPoolManager } = (window as any).wasmpool;
+      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2 });
+      const job = (k: number) =>
+        pool.execute(async (wasm: any) => {
+          const a = await wasm.probe_add_f64(k, 1);
+          return await wasm.probe_add_f64(a, 10);
+        });
+      const results = await Promise.all([job(1), job(2), job(3)]);
+      await pool.shutdown();
+      return results;
+    });
+    expect(sums).toEqual([12, 13, 14]);
+  });
+
+  test('bad calls get SerializationError and nothing reaches C', async ({ page }) => {
+    await open(page);
+    const errors = await page.evaluate(async () => {
+      const { ThreadPoolManager } = (window as any).wasmpool;
+      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2 });
+      const detached = new Uint8Array(8);
+      structuredClone(detached.buffer, { transfer: [detached.buffer] });
+      const attempts: [string, unknown[]][] = [
+        ['no_such_export', []],
+        ['probe_add_f64', [1]],
+        ['probe_add_f64', [{}, 1]],
+        ['probe_add_f64', [() => 1, 1]],
+        ['probe_increment', [detached]],
+      ];
+      const out = [];
+      for (const [name, args] of attempts) {
+        try {
+          await pool.call(name, args);
+          out.push('resolved');
+        } catch (e: any) {
+          out.push(`${e.code}: ${e.message}`);
+        }
+      }
+      const stats = pool.stats;
+      await pool.shutdown();
+      return { out, completed: stats.completed };
+    });
+    for (const line of errors.out) expect(line).toMatch(/^SERIALIZATION_FAILED: /);
+    expect(errors.out[0]).toContain('no_such_export');
+    expect(errors.out[1]).toMatch(/argument|arity|expects 2/i);
+    expect(errors.completed).toBe(0);
+  });
+
+  test('1,000 concurrent calls all resolve correctly', async ({ page }) => {
+    await open(page);
+    const wrong = await page.evaluate(async () => {
+      const { ThreadPoolManager } = (window as any).wasmpool;
+      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 3 });
+      const results = await Promise.all(
+        Array.from({ length: 1000 }, (_, i) => pool.call('sum_f64', [new Float64Array([i, i, 0.5])])),
+      );
+      await pool.shutdown();
+      return results.filter((r: number, i: number) => r !== 2 * i + 0.5).length;
+    });
+    expect(wrong).toBe(0);
+  });
+});
+
+test.describe('panics are loud, fast and recoverable', () => {
+  for (const [mode, expected] of [
+    ['panic', /crash_lab: thread \d panics on purpose/],
+    ['wp_assert', /assertion failed/],
+    ['abort', /abort/],
+    ['assert', /Assertion failed/],
+    ['trap', /trap: unreachable/],
+    ['oob', /trap: memory access out of bounds/],
+    ['stack_overflow', /stack overflow/],
+    ['exit', /exit\(3\) called/],
+  ] as const) {
+    test(`${mode} on a pool thread: PanicError, the console line, others crash, next call works`, async ({ page }) => {
+      const consoleLines = await open(page);
+      const r = await page.evaluate(async (mode) => {
+        const { ThreadPoolManager } = (window as any).wasmpool;
+        const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 3 });
+        const logs: any[] = [];
+        pool.on('log', (record: any) => logs.push(record));
+        await pool.ready();
+        // Another call in flight, on a thread of its own until the fault takes it down.
+        const bystander = pool.call('probe_wait_cancel', []).then(
+          () => 'resolved',
+          (e: any) => e.code,
+        );
+        while (!logs.some((l) => l.text.startsWith('probe_wait_cancel on thread'))) await new Promise((r) => setTimeout(r, 5));
+        const busy = Number(logs.find((l) => l.text.startsWith('probe_wait_cancel')).text.split(' ').pop());
+        const target = busy === 1 ? 2 : 1;
+        let error: any;
+        try {
+          await pool.call('crash_lab', [target, mode]);
+        } catch (e) {
+          error = e;
+        }
+        const rejectedAt = performance.timeOrigin + performance.now();
+        const lastWords = logs.find((l) => l.text.startsWith(`crash_lab: thread ${target} about to fail`));
+        const after = await pool.call('probe_add_f64', [20, 22]);
+        const stats = pool.stats;
+        await pool.shutdown();
+        return {
+          target,
+          name: error?.name, code: error?.code, thread: error?.thread, callId: error?.callId,
+          functionName: error?.functionName, message: error?.message,
+          bystander: await bystander,
+          lastWordsThread: lastWords?.thread,
+          latencyMs: lastWords ? rejectedAt - lastWords.time : null,
+          after, restarts: stats.restarts,
+        };
+      }, CRASH[mode]);
+      expect(r.name).toBe('PanicError');
+      expect(r.code).toBe('PANIC');
+      expect(r.thread).toBe(r.target);
+      expect(r.functionName).toBe('crash_lab');
+      expect(typeof r.callId).toBe('number');
+      expect(r.message).toMatch(expected);
+      expect(r.bystander).toBe('POOL_CRASHED');
+      expect(r.lastWordsThread).toBe(r.target); // the log line before the fault arrived first
+      expect(r.after).toBe(42);
+      expect(r.restarts).toBe(1);
+      expect(consoleLines.some((l) => l.startsWith(`error: [wasmpool] panic on thread ${r.target} in crash_lab(): `))).toBe(true);
+      test.info().annotations.push({ type: 'fault-to-rejection-ms', description: `${mode}: ${r.latencyMs?.toFixed(1)}` });
+      console.log(`fault-to-rejection ${mode}: ${r.latencyMs?.toFixed(1)} ms`);
+    });
+  }
+
+  test('a loop that checks wp_cancelled ends by cancellation and the pool lives on', async ({ page }) => {
+    await open(page);
+    const r = await page.evaluate(async (mode) => {
+      const { ThreadPoolManager } = (window as any).wasmpool;
+      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2 });
+      await pool.ready();
+      const controller = new AbortController();
+      const call = pool.call('crash_lab', [1, mode], { signal: controller.signal });
+      setTimeout(() => controller.abort(), 200);
+      const code = await call.then(() => 'resolved', (e: any) => e.code);
+      await new Promise((r) => setTimeout(r, 800)); // past the grace period
+      const after = await pool.call('probe_add_f64', [1, 1]);
+      const restarts = pool.stats.restarts;
+      await pool.shutdown();
+      return { code, after, restarts };
+    }, CRASH.cancellable_loop);
+    expect(r).toEqual({ code: 'CANCELLED', after: 2, restarts: 0 });
+  });
+
+  test('a loop that never checks wp_cancelled is killed by its timeout and the pool restarts', async ({ page }) => {
+    await open(page);
+    const r = await page.evaluate(async (mode) => {
+      const { ThreadPoolManager } = (window as any).wasmpool;
+      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2, cancelGraceMs: 200 });
+      await pool.ready();
+      const code = await pool.call('crash_lab', [1, mode], { timeoutMs: 300 }).then(() => 'resolved', (e: any) => e.code);
+      await new Promise((r) => setTimeout(r, 500));
+      const after = await pool.call('probe_add_f64', [1, 1]);
+      const restarts = pool.stats.restarts;
+      await pool.shutdown();
+      return { code, after, restarts };
+    }, CRASH.infinite_loop);
+    expect(r).toEqual({ code: 'TASK_TIMEOUT', after: 2, restarts: 1 });
+  });
+});
+
+test.describe('logs', () => {
+  test('wp_log, printf and fprintf(stderr) reach the console and on("log"), in order, tagged', async ({ page }) => {
+    const consoleLines = await open(page);
+    const records = await page.evaluate(async () => {
+      const { ThreadPoolManager } = (window as any).wasmpool;
+      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2 });
+      const logs: any[] = [];
+      pool.on('log', (r: any) => logs.push(r));
+      await pool.call('probe_log', [3]);
+      await new Promise((r) => setTimeout(r, 100));
+      await pool.shutdown();
+      return logs;
+    });
+    const texts = records.map((r: any) => r.text);
+    expect(texts).toEqual([
+      'probe line 0', 'probe line 1', 'probe line 2',
+      'probe printf 0', 'probe printf 1', 'probe printf 2',
+      'probe stderr 0', 'probe stderr 1', 'probe stderr 2',
+    ]);
+    const thread = records[0].thread;
+    for (const r of records) {
+      expect(r.thread).toBe(thread);
+      expect(typeof r.time).toBe('number');
+    }
+    expect(records[6].level).toBe('error');
+    expect(consoleLines.some((l) => l.includes(`[wasmpool thread ${thread}] probe printf 1`))).toBe(true);
+  });
+});
+
+test.describe('heartbeats', () => {
+  test('a wedged host is detected, pending calls get HeartbeatLostError, the next call restarts', async ({ page }) => {
+    await open(page);
+    const r = await page.evaluate(async () => {
+      const { ThreadPoolManager } = (window as any).wasmpool;
+      const pool = new ThreadPoolManager({
+        module: (window as any).moduleUrl, threads: 2, heartbeatIntervalMs: 50, heartbeatTimeoutMs: 400,
+      });
+      await pool.ready();
+      const pending = pool.call('probe_wait_cancel', []).then(() => 'resolved', (e: any) => e.code);
+      pool.debugWedgeHost(3000);
+      const code = await pending;
+      const after = await pool.call('probe_add_f64', [2, 3]);
+      const restarts = pool.stats.restarts;
+      await pool.shutdown();
+      return { code, after, restarts };
+    });
+    expect(r).toEqual({ code: 'HEARTBEAT_LOST', after: 5, restarts: 1 });
+  });
+
+  test('a long call is not taken for a lost heartbeat', async ({ page }) => {
+    await open(page);
+    const r = await page.evaluate(async () => {
+      const { ThreadPoolManager } = (window as any).wasmpool;
+      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2, heartbeatTimeoutMs: 500 });
+      await pool.ready();
+      const controller = new AbortController();
+      const call = pool.call('probe_wait_cancel', [], { signal: controller.signal }).then(() => 'resolved', (e: any) => e.code);
+      await new Promise((r) => setTimeout(r, 3000)); // six heartbeat timeouts of C running
+      controller.abort();
+      const code = await call;
+      const restarts = pool.stats.restarts;
+      await pool.shutdown();
+      return { code, restarts };
+    });
+    expect(r).toEqual({ code: 'CANCELLED', restarts: 0 });
+  });
+});
+
+test.describe('lifecycle', () => {
+  test('idle shutdown frees the host; the next call starts again', async ({ page }) => {
+    await open(page);
+    const r = await page.evaluate(async () => {
+      const { ThreadPoolManager } = (window as any).wasmpool;
+      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2, idleShutdownMs: 200 });
+      const first = await pool.call('probe_add_f64', [1, 2]);
+      await new Promise((r) => setTimeout(r, 500));
+      const idle = pool.stats.state;
+      const second = await pool.call('probe_add_f64', [3, 4]);
+      await pool.shutdown();
+      return { first, idle, second };
+    });
+    expect(r).toEqual({ first: 3, idle: 'idle-stopped', second: 7 });
+  });
+
+  test('shutdown rejects pending calls, is idempotent, and later calls reject', async ({ page }) => {
+    await open(page);
+    const r = await page.evaluate(async () => {
+      const { ThreadPoolManager } = (window as any).wasmpool;
+      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2 });
+      await pool.ready();
+      const pending = pool.call('probe_wait_cancel', []).then(() => 'resolved', (e: any) => e.code);
+      await pool.shutdown();
+      await pool.shutdown();
+      const later = await pool.call('probe_add_f64', [1, 1]).then(() => 'resolved', (e: any) => e.code);
+      return { pending: await pending, later, state: pool.stats.state };
+    });
+    expect(r.pending).toBe('POOL_SHUTDOWN');
+    expect(r.later).toBe('POOL_SHUTDOWN');
+  });
+
+  test('more than maxPending calls get PoolBusyError', async ({ page }) => {
+    await open(page);
+    const codes = await page.evaluate(async () => {
+      const { ThreadPoolManager } = (window as any).wasmpool;
+      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2, maxPending: 2 });
+      const calls = [1, 2, 3].map((k) => pool.call('probe_add_f64', [k, 0]).then((v: number) => v, (e: any) => e.code));
+      const out = await Promise.all(calls);
+      await pool.shutdown();
+      return out;
+    });
+    expect(codes).toEqual([1, 2, 'WORKER_BUSY']);
+  });
+
+  test('progress reaches onProgress, throttled', async ({ page }) => {
+    await open(page);
+    const r = await page.evaluate(async () => {
+      const { ThreadPoolManager } = (window as any).wasmpool;
+      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2 });
+      const n = 2_000_000;
+      const xs = new Int32Array(n).map((_, i) => (i * 2654435761) | 0);
+      const updates: [number, number][] = [];
+      const t0 = performance.now();
+      await pool.call('sort_i32', [xs], { onProgress: (done: number, total: number) => updates.push([done, total]) });
+      const seconds = (performance.now() - t0) / 1000;
+      let sorted = true;
+      for (let i = 1; i < n; i++) if (xs[i - 1] > xs[i]) sorted = false;
+      await pool.shutdown();
+      return { updates, seconds, sorted };
+    });
+    expect(r.sorted).toBe(true);
+    expect(r.updates.length).toBeGreaterThan(0);
+    for (const [done, total] of r.updates) expect(done).toBeLessThanOrEqual(total);
+    expect(r.updates.length).toBeLessThanOrEqual(Math.ceil(r.seconds * 60) + 2);
+  });
+
+  test('supported() reports what this browser offers', async ({ page }) => {
+    await open(page);
+    const s = await page.evaluate(() => (window as any).wasmpool.ThreadPoolManager.supported());
+    expect(s).toMatchObject({ crossOriginIsolated: true, sharedArrayBuffer: true, atomicsWaitAsync: true });
+  });
+});

@@ -1,0 +1,790 @@
+/**
+ * ThreadPoolManager: the page's face of wasmpool. It owns at most one live instance (a host
+ * worker with its pool threads, ts/instance.ts), starts it on the first call, matches
+ * replies to calls by id, and makes every promise settle: with a result, or with a typed
+ * error when a call is cancelled, times out, or its instance faults. After a fault nothing
+ * of the instance is reused; the next call starts a fresh one.
+ *
+ * It never blocks: no Atomics.wait, no busy loop. It works on a page and in a Web Worker.
+ */
+
+import {
+  CancelledError,
+  errorFromCode,
+  HeartbeatLostError,
+  PanicError,
+  PoolBusyError,
+  PoolCrashedError,
+  PoolShutdownError,
+  SerializationError,
+  TimeoutError,
+  WasmPoolError,
+  WorkerInitError,
+  type CallInfo,
+} from './errors';
+import { CALL_OPTIONS, checkOptions, EXECUTE_OPTIONS } from './call-options';
+import { Emitter } from './events';
+import { HostInstance, type InstanceConfig, type InstanceListener } from './instance';
+import { checkArgs, checkSignature, copyBack, toWire, type CheckedArg } from './marshal';
+import { type PoolOptions, type ResolvedOptions, resolveOptions } from './options';
+import { ProgressThrottle } from './progress';
+import { exportsProxy } from './proxy';
+import type { CallErrorMessage, FromThread, LogMessage, PanicMessage, ResultMessage, ReturnKind } from './protocol';
+import { isolationError, supportReport } from './support';
+import type {
+  AsyncExports,
+  CallOptions,
+  ExecuteOptions,
+  KernelArgs,
+  KernelName,
+  KernelResult,
+  KernelSignatures,
+  LogRecord,
+  PoolEvents,
+  PoolState,
+  PoolStats,
+  RestartEvent,
+  SupportReport,
+  TypedArray,
+  UntypedKernels,
+} from './types';
+
+/** An execute() in progress: its call defaults, the instances its calls used, its fault. */
+interface Session {
+  readonly defaults: ExecuteOptions;
+  readonly generations: Set<number>;
+  /** Set once an instance this execute used faults: its later calls are refused. */
+  poisoned: WasmPoolError | null;
+}
+
+/** A call whose promise has not settled. */
+interface Call {
+  readonly id: number;
+  readonly name: string;
+  readonly args: readonly CheckedArg[];
+  readonly returns: ReturnKind;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+  readonly session: Session | null;
+  readonly progress: ProgressThrottle | null;
+  /** The instance it was sent to; null while it waits for the pool to start. */
+  instance: HostInstance | null;
+  outputs: Map<number, TypedArray> | null;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  unlisten: (() => void) | null;
+}
+
+/** A call that was cancelled or timed out after it was sent: C may still be running it. */
+interface Zombie {
+  readonly id: number;
+  readonly name: string;
+  readonly instance: HostInstance;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/** How a fault ends the calls of its instance. */
+interface Fault {
+  /** In words, for the restart event. */
+  reason: string;
+  /** What the console shows. */
+  consoleLine: string;
+  /** The error each lost call rejects with. */
+  errorFor(call: Call): WasmPoolError;
+  panic?: PanicError;
+}
+
+const EVENTS: readonly (keyof PoolEvents)[] = ['log', 'panic', 'restart', 'state', 'heartbeat'];
+/** How long a thread's panic report may trail the host's report of the thread's death. */
+const THREAD_DEATH_GRACE_MS = 30;
+
+function infoOf(call: { id: number; name: string }): CallInfo {
+  return { callId: call.id, functionName: call.name };
+}
+
+/** An absolute URL, resolved against this context's location (page or worker). */
+function absoluteUrl(option: string, url: string): string {
+  try {
+    return new URL(url, globalThis.location?.href).href;
+  } catch (cause) {
+    throw new TypeError(`options.${option} is not a valid URL, nor relative to ${String(globalThis.location?.href)}: ${url}`, { cause });
+  }
+}
+
+/**
+ * Runs the exports of an Emscripten `-pthread` module, built by `wasmpool-cc`, on a pool of
+ * Web Workers, and always learns about failure: a panic, trap or abort in C rejects the
+ * call with a PanicError naming the thread and shows it in the console, and the next call
+ * gets a fresh pool.
+ *
+ * @typeParam K - the module's kernels as TypeScript sees them (the interface wasmpool-cc
+ *   writes into `kernels.d.ts`); without it, any name and arguments type-check.
+ *
+ * @example
+ * ```ts
+ * import { ThreadPoolManager } from 'wasmpool';
+ * import type { Kernels } from './kernels';
+ * const pool = new ThreadPoolManager<Kernels>({ module: new URL('./kernels.js', import.meta.url) });
+ * await pool.exports.blur(pixels, width, height, radius);      // pixels is blurred in place
+ * const total = await pool.call('sum_f64', [xs], { timeoutMs: 5000 });
+ * await pool.shutdown();
+ * ```
+ */
+export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
+  /**
+   * Every kernel as an async function: `pool.exports.blur(px, w, h)` is
+   * `pool.call('blur', [px, w, h])`. A trailing plain object is taken as {@link CallOptions}:
+   * `pool.exports.sort_i32(xs, { signal })`.
+   */
+  readonly exports: AsyncExports<K>;
+
+  readonly #options: ResolvedOptions;
+  readonly #config: InstanceConfig;
+  readonly #events = new Emitter<PoolEvents>(EVENTS);
+  #state: PoolState = 'stopped';
+  /** The instance that runs calls, once ready. */
+  #instance: HostInstance | null = null;
+  /** The instance that is starting, if any. */
+  #starting: HostInstance | null = null;
+  /** Calls made before the pool was ready, in order. */
+  #queue: Call[] = [];
+  #readyWaiters: { resolve: () => void; reject: (err: unknown) => void }[] = [];
+  readonly #pending = new Map<number, Call>();
+  readonly #zombies = new Map<number, Zombie>();
+  readonly #sessions = new Set<Session>();
+  #nextId = 1;
+  #completed = 0;
+  #failed = 0;
+  #restarts = 0;
+  /** The fault that ended the last instance, until the next start turns it into a restart. */
+  #restartCause: RestartEvent | null = null;
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #warned = new Set<string>();
+  #isolationReported = false;
+
+  /**
+   * Checks the options, and does nothing else: the pool starts on the first call, or on
+   * `ready()`.
+   * @throws TypeError naming the option, when an option is invalid.
+   */
+  constructor(options: PoolOptions) {
+    const resolved = resolveOptions(options);
+    resolved.module = absoluteUrl('module', resolved.module);
+    if (resolved.workerUrl !== undefined) resolved.workerUrl = absoluteUrl('workerUrl', resolved.workerUrl);
+    this.#options = resolved;
+    this.#config = {
+      workerUrl: resolved.workerUrl,
+      moduleUrl: resolved.module,
+      threads: resolved.threads,
+      heartbeatIntervalMs: resolved.heartbeatIntervalMs,
+      heartbeatTimeoutMs: resolved.heartbeatTimeoutMs,
+    };
+    this.exports = this.#proxy(null);
+  }
+
+  /**
+   * What this context offers wasmpool. Every field must be true for a pool to run.
+   * `nestedWorkers` reports whether `Worker` exists here; whether a worker may start
+   * workers of its own cannot be tested synchronously.
+   */
+  static supported(): SupportReport {
+    return supportReport();
+  }
+
+  /**
+   * Calls the C export `name` with `args` on a pool thread.
+   *
+   * Arguments: numbers, booleans (1/0), bigints (64-bit integers), strings (UTF-8
+   * `const char *`) and typed arrays. A typed array fills a C pointer-plus-length pair; it
+   * is copied into wasm memory and, after the call, copied back into the same array.
+   *
+   * Rejects (never throws) with: SerializationError (unknown export, wrong number of
+   * arguments, an argument C cannot take; nothing reached C), TimeoutError, CancelledError,
+   * PanicError (this call's C code panicked, aborted or trapped), PoolCrashedError (another
+   * call's fault ended the instance), HeartbeatLostError, PoolBusyError, PoolShutdownError,
+   * WorkerInitError, CrossOriginIsolationError; TypeError for invalid options.
+   *
+   * @example
+   * ```ts
+   * const crc = await pool.call('crc32', [bytes]);
+   * await pool.call('sort_i32', [xs], { signal: controller.signal, onProgress: (d, t) => bar.value = d / t });
+   * const name = await pool.call('version', [], { returns: 'string' });
+   * ```
+   */
+  call<N extends KernelName<K>>(name: N, args: Readonly<KernelArgs<K[N]>>, options?: CallOptions): Promise<KernelResult<K[N]>> {
+    return this.#call(name, args, options, null) as Promise<KernelResult<K[N]>>;
+  }
+
+  /**
+   * Runs `fn` with `wasm`, a view of the exports whose calls are tracked as this execute's:
+   * they count as pending, and once an instance they used faults, every later call through
+   * this `wasm` rejects with PoolCrashedError (the state they would build on is gone).
+   * Several executes may run at once; the pool does not idle-stop while one runs.
+   * Resolves to what `fn` resolves to; rejects with what it throws.
+   *
+   * @example
+   * ```ts
+   * const total = await pool.execute(async (wasm) => {
+   *   await wasm.blur(pixels, w, h, 3);
+   *   return wasm.crc32(pixels);
+   * }, { timeoutMs: 10_000 });
+   * ```
+   */
+  execute<R>(fn: (wasm: AsyncExports<K>) => R | PromiseLike<R>, options?: ExecuteOptions): Promise<Awaited<R>> {
+    return new Promise<Awaited<R>>((resolve, reject) => {
+      if (this.#state === 'shut-down') throw new PoolShutdownError('wasmpool: execute() after shutdown()');
+      if (typeof fn !== 'function') throw new TypeError('wasmpool: execute(fn) needs a function: pool.execute(async (wasm) => ...)');
+      const defaults = checkOptions<ExecuteOptions>(options, EXECUTE_OPTIONS, 'execute()');
+      const session: Session = { defaults, generations: new Set(), poisoned: null };
+      this.#sessions.add(session);
+      this.#clearIdle();
+      const end = () => {
+        this.#sessions.delete(session);
+        this.#maybeIdle();
+      };
+      let result: R | PromiseLike<R>;
+      try {
+        result = fn(this.#proxy(session));
+      } catch (err) {
+        end();
+        throw err;
+      }
+      Promise.resolve(result).then(
+        (value) => { end(); resolve(value); },
+        (err: unknown) => { end(); reject(err); },
+      );
+    });
+  }
+
+  /**
+   * Starts the pool if it is not running, and resolves once it is ready: the module is
+   * compiled and every pool thread has started. Rejects with CrossOriginIsolationError,
+   * WorkerInitError or PoolShutdownError.
+   */
+  ready(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (this.#state === 'shut-down') throw new PoolShutdownError('wasmpool: ready() after shutdown()');
+      if (this.#instance) {
+        resolve();
+        return;
+      }
+      this.#readyWaiters.push({ resolve, reject });
+      this.#ensureStarted();
+    });
+  }
+
+  /**
+   * Terminates the pool (the host worker, its threads and memory) and rejects every pending
+   * call with PoolShutdownError. Later calls reject with PoolShutdownError too. Idempotent.
+   */
+  shutdown(): Promise<void> {
+    if (this.#state === 'shut-down') return Promise.resolve();
+    this.#state = 'shut-down'; // first: whatever runs from here on sees it
+    this.#clearIdle();
+    const instance = this.#instance ?? this.#starting;
+    this.#instance = this.#starting = null;
+    instance?.terminate();
+    for (const zombie of this.#zombies.values()) clearTimeout(zombie.timer);
+    this.#zombies.clear();
+    this.#queue = [];
+    for (const call of [...this.#pending.values()]) {
+      this.#rejectCall(call, new PoolShutdownError(`wasmpool: call ${call.id} to ${call.name}() was pending when the pool was shut down`, infoOf(call)));
+    }
+    const waiters = this.#readyWaiters;
+    this.#readyWaiters = [];
+    for (const waiter of waiters) waiter.reject(new PoolShutdownError('wasmpool: the pool was shut down before it was ready'));
+    this.#events.emit('state', 'shut-down');
+    return Promise.resolve();
+  }
+
+  /** A snapshot of the pool's counters and state. */
+  get stats(): PoolStats {
+    return {
+      threads: this.#instance?.threads || this.#options.threads,
+      pending: this.#pending.size,
+      completed: this.#completed,
+      failed: this.#failed,
+      restarts: this.#restarts,
+      state: this.#state,
+    };
+  }
+
+  /**
+   * Listens to an event: `'log'` (a LogRecord), `'panic'` (the PanicError), `'restart'`
+   * ({reason, error}), `'state'` (the new PoolState), `'heartbeat'` ({time}).
+   * A listener that throws is reported as an uncaught error and does not disturb the pool.
+   * @returns a function that removes the listener.
+   */
+  on<E extends keyof PoolEvents>(event: E, listener: (value: PoolEvents[E]) => void): () => void {
+    return this.#events.on(event, listener);
+  }
+
+  /**
+   * Receives every line C code writes (`wp_log`, `printf`, `fprintf(stderr, ...)`), as a
+   * record with its thread, level, text and time. Same as `on('log', listener)`.
+   * @returns a function that removes the listener.
+   */
+  onLog(listener: (record: LogRecord) => void): () => void {
+    return this.#events.on('log', listener);
+  }
+
+  /**
+   * **Test-only.** Makes the host worker block its own event loop for `ms`, as a wedged host
+   * would, so that tests can see the heartbeat watchdog fire. Starts the pool if needed and
+   * resolves once the request is sent. Never use it in an application.
+   */
+  debugWedgeHost(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 0) {
+        throw new TypeError(`wasmpool: debugWedgeHost(ms) needs an integer >= 0, got ${String(ms)}`);
+      }
+      resolve(this.ready().then(() => this.#instance?.post({ type: 'wasmpool:debug-wedge', ms })));
+    });
+  }
+
+  // ---- calls ----
+
+  #call(name: unknown, args: unknown, options: unknown, session: Session | null): Promise<unknown> {
+    return new Promise<unknown>((resolve, reject) => {
+      try {
+        this.#submit(name, args, options, session, resolve, reject);
+      } catch (err) {
+        this.#failed++;
+        reject(err);
+      }
+    });
+  }
+
+  /** Checks a call and sends or queues it; throws if it is refused before it is registered. */
+  #submit(
+    name: unknown,
+    args: unknown,
+    rawOptions: unknown,
+    session: Session | null,
+    resolve: (value: unknown) => void,
+    reject: (error: unknown) => void,
+  ): void {
+    if (this.#state === 'shut-down') {
+      const fn = typeof name === 'string' ? name : String(name);
+      throw new PoolShutdownError(`wasmpool: ${fn}() was called after shutdown()`, { functionName: fn });
+    }
+    if (typeof name !== 'string' || name === '') {
+      throw new SerializationError(`wasmpool: call(name, args) needs the name of a C export as name, got ${typeof name === 'string' ? 'an empty string' : typeof name}`);
+    }
+    const options = checkOptions<CallOptions>(rawOptions, CALL_OPTIONS, `${name}()`);
+    if (!Array.isArray(args)) {
+      throw new SerializationError(
+        `wasmpool: the arguments of ${name}() must be an array, got ${args === null ? 'null' : typeof args}. Fix: pool.call('${name}', [a, b, ...])`,
+        { functionName: name },
+      );
+    }
+    if (session?.poisoned) {
+      throw new PoolCrashedError(session.poisoned.message, { functionName: name }, { cause: session.poisoned.cause });
+    }
+    if (this.#pending.size >= this.#options.maxPending) {
+      throw new PoolBusyError(
+        `wasmpool: ${name}() was refused: ${this.#pending.size} calls are already pending (maxPending: ${this.#options.maxPending}). Fix: await some calls before making more, or raise maxPending.`,
+        { functionName: name },
+      );
+    }
+    const id = this.#nextId++;
+    const info: CallInfo = { callId: id, functionName: name };
+    const checked = checkArgs(name, args, info);
+    if (this.#instance) checkSignature(name, checked, this.#instance.exports, this.#options.module, info);
+    const signal = options.signal ?? session?.defaults.signal;
+    if (signal?.aborted) {
+      throw new CancelledError(`wasmpool: call ${id} to ${name}() was cancelled before it started: its AbortSignal had already fired`, info, { cause: signal.reason });
+    }
+
+    const call: Call = {
+      id,
+      name,
+      args: checked,
+      returns: options.returns ?? 'number',
+      resolve,
+      reject,
+      session,
+      progress: options.onProgress ? new ProgressThrottle(options.onProgress) : null,
+      instance: null,
+      outputs: null,
+      timer: undefined,
+      unlisten: null,
+    };
+    this.#pending.set(id, call);
+    this.#clearIdle();
+
+    const timeoutMs = options.timeoutMs ?? session?.defaults.timeoutMs ?? this.#options.timeoutMs;
+    if (timeoutMs > 0) {
+      call.timer = setTimeout(() => {
+        this.#abandon(call, new TimeoutError(`wasmpool: call ${id} to ${name}() timed out after ${timeoutMs} ms`, info));
+      }, timeoutMs);
+    }
+    if (signal) {
+      const onAbort = () => {
+        this.#abandon(call, new CancelledError(`wasmpool: call ${id} to ${name}() was cancelled by its AbortSignal`, info, { cause: signal.reason }));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      call.unlisten = () => signal.removeEventListener('abort', onAbort);
+    }
+
+    if (this.#instance) {
+      this.#send(call, this.#instance);
+    } else {
+      this.#queue.push(call);
+      this.#ensureStarted();
+    }
+  }
+
+  /** Sends a call to a ready instance; it rejects with SerializationError if it cannot go. */
+  #send(call: Call, instance: HostInstance): void {
+    const info = infoOf(call);
+    try {
+      checkSignature(call.name, call.args, instance.exports, this.#options.module, info);
+      const wire = toWire(call.name, call.args, info);
+      instance.post({ type: 'wasmpool:call', id: call.id, name: call.name, args: wire.args, returns: call.returns }, wire.transfer);
+      call.outputs = wire.outputs;
+    } catch (err) {
+      const error = err instanceof WasmPoolError
+        ? err
+        : new SerializationError(`wasmpool: the arguments of ${call.name}() could not be sent to the host: ${err instanceof Error ? err.message : String(err)}`, info, { cause: err });
+      this.#rejectCall(call, error);
+      return;
+    }
+    call.instance = instance;
+    call.session?.generations.add(instance.generation);
+  }
+
+  /** Removes a call from the books; false if it had already settled. */
+  #finish(call: Call): boolean {
+    if (this.#pending.get(call.id) !== call) return false;
+    this.#pending.delete(call.id);
+    if (call.timer !== undefined) clearTimeout(call.timer);
+    call.unlisten?.();
+    return true;
+  }
+
+  #resolveCall(call: Call, value: unknown): void {
+    if (!this.#finish(call)) return;
+    call.progress?.flush();
+    this.#completed++;
+    call.resolve(value);
+    this.#maybeIdle();
+  }
+
+  #rejectCall(call: Call, error: unknown): void {
+    if (!this.#finish(call)) return;
+    call.progress?.cancel();
+    if (call.instance === null) {
+      const queued = this.#queue.indexOf(call);
+      if (queued >= 0) this.#queue.splice(queued, 1);
+    }
+    this.#failed++;
+    call.reject(error);
+    this.#maybeIdle();
+  }
+
+  /**
+   * A call timed out or was cancelled: it rejects at once. If C is running it, the host is
+   * told to cancel it (wp_cancelled() becomes true), and C has cancelGraceMs to return
+   * before the instance is presumed stuck, terminated and restarted.
+   */
+  #abandon(call: Call, error: WasmPoolError): void {
+    if (this.#pending.get(call.id) !== call) return;
+    const instance = call.instance;
+    if (instance && instance === this.#instance) {
+      const zombie: Zombie = { id: call.id, name: call.name, instance, timer: undefined };
+      this.#zombies.set(call.id, zombie);
+      zombie.timer = setTimeout(() => this.#graceExpired(zombie), this.#options.cancelGraceMs);
+      try {
+        instance.post({ type: 'wasmpool:cancel', id: call.id });
+      } catch {
+        // The instance died meanwhile; its fault handling ends the zombie.
+      }
+    }
+    this.#rejectCall(call, error);
+  }
+
+  #graceExpired(zombie: Zombie): void {
+    if (this.#zombies.get(zombie.id) !== zombie) return;
+    this.#zombies.delete(zombie.id);
+    const grace = this.#options.cancelGraceMs;
+    const what = `call ${zombie.id} to ${zombie.name}() did not return within cancelGraceMs (${grace} ms) after cancellation`;
+    this.#fault(zombie.instance, {
+      reason: what,
+      consoleLine: `[wasmpool] ${what}; the host worker was terminated, the pool restarts on the next call`,
+      errorFor: (call) => new PoolCrashedError(`wasmpool: call ${call.id} to ${call.name}() was lost: ${what}, so its pool instance was terminated. The pool restarts on the next call.`, infoOf(call)),
+    });
+  }
+
+  // ---- the instance's life ----
+
+  #ensureStarted(): void {
+    if (this.#instance || this.#starting || this.#state === 'shut-down') return;
+    const isolation = isolationError();
+    if (isolation) {
+      if (!this.#isolationReported) this.#print('error', `[wasmpool] ${isolation.message.replace(/^wasmpool: /, '')}`);
+      this.#isolationReported = true;
+      this.#failStart(isolation);
+      return;
+    }
+    const restart = this.#restartCause;
+    this.#restartCause = null;
+    if (restart) this.#restarts++;
+    this.#clearIdle();
+    const instance: HostInstance = new HostInstance(this.#config, this.#listenerFor(() => instance));
+    this.#starting = instance;
+    instance.start().then(
+      () => this.#started(instance),
+      (err: unknown) => this.#startFailed(instance, err),
+    );
+    this.#setState(restart ? 'restarting' : 'starting');
+    if (restart) this.#events.emit('restart', restart);
+  }
+
+  #started(instance: HostInstance): void {
+    if (this.#starting !== instance) return; // shut down meanwhile
+    this.#starting = null;
+    this.#instance = instance;
+    const queue = this.#queue;
+    this.#queue = [];
+    for (const call of queue) {
+      if (this.#instance !== instance) break; // a listener shut the pool down; it rejected the rest
+      if (this.#pending.get(call.id) === call) this.#send(call, instance);
+    }
+    const waiters = this.#readyWaiters;
+    this.#readyWaiters = [];
+    for (const waiter of waiters) waiter.resolve();
+    this.#setState('ready');
+    this.#maybeIdle();
+  }
+
+  #startFailed(instance: HostInstance, err: unknown): void {
+    if (this.#starting !== instance) return;
+    this.#starting = null;
+    const error = err instanceof WasmPoolError
+      ? err
+      : new WorkerInitError(`wasmpool: the pool could not start: ${String(err)}`, undefined, { cause: err });
+    this.#print('error', `[wasmpool] ${error.message.replace(/^wasmpool: /, '')}`);
+    this.#setState('stopped');
+    this.#failStart(error);
+  }
+
+  /** Rejects everything that waited for a start that will not happen. */
+  #failStart(error: WasmPoolError): void {
+    const queue = this.#queue;
+    this.#queue = [];
+    for (const call of queue) this.#rejectCall(call, error);
+    const waiters = this.#readyWaiters;
+    this.#readyWaiters = [];
+    for (const waiter of waiters) waiter.reject(error);
+  }
+
+  /** What an instance reports, ignored once the instance is no longer this pool's. */
+  #listenerFor(instance: () => HostInstance): InstanceListener {
+    return {
+      reply: (message) => this.#onReply(instance(), message),
+      thread: (message) => this.#onThread(instance(), message),
+      heartbeat: () => {
+        if (this.#events.has('heartbeat')) this.#events.emit('heartbeat', { time: Date.now() });
+      },
+      fault: (kind, detail) => {
+        const inst = instance();
+        if (inst === this.#starting) return; // a starting instance reports faults through start()
+        if (kind === 'heartbeat') {
+          this.#fault(inst, {
+            reason: detail,
+            consoleLine: `[wasmpool] ${detail}: the host worker was terminated with ${this.#pendingOf(inst)} call(s) pending; the pool restarts on the next call`,
+            errorFor: (call) => new HeartbeatLostError(`wasmpool: call ${call.id} to ${call.name}() was lost: ${detail}. The pool restarts on the next call.`, infoOf(call)),
+          });
+        } else {
+          this.#fault(inst, {
+            reason: `the host worker crashed: ${detail}`,
+            consoleLine: `[wasmpool] the host worker crashed: ${detail}; the pool restarts on the next call`,
+            errorFor: (call) => new PoolCrashedError(`wasmpool: call ${call.id} to ${call.name}() was lost: the host worker crashed: ${detail}. The pool restarts on the next call.`, infoOf(call)),
+          });
+        }
+      },
+      threadDied: (detail) => {
+        const inst = instance();
+        // The thread's panic report normally arrives first, on its own port; ports and the
+        // host are separate channels, so wait briefly for it before calling this a crash.
+        setTimeout(() => {
+          if (inst !== this.#instance) return; // the panic report ended it already
+          const what = `a pool thread died: ${detail}`;
+          this.#fault(inst, {
+            reason: what,
+            consoleLine: `[wasmpool] ${what}; the host worker was terminated, the pool restarts on the next call`,
+            errorFor: (call) => new PoolCrashedError(`wasmpool: call ${call.id} to ${call.name}() was lost: ${what}. The pool restarts on the next call.`, infoOf(call)),
+          });
+        }, THREAD_DEATH_GRACE_MS);
+      },
+      unknown: (type) => this.#unknownMessage(type),
+    };
+  }
+
+  #pendingOf(instance: HostInstance): number {
+    let n = 0;
+    for (const call of this.#pending.values()) if (call.instance === instance) n++;
+    return n;
+  }
+
+  #onReply(instance: HostInstance, message: ResultMessage | CallErrorMessage): void {
+    const zombie = this.#zombies.get(message.id);
+    if (zombie && zombie.instance === instance) {
+      // C honoured the cancellation: the instance lives on.
+      clearTimeout(zombie.timer);
+      this.#zombies.delete(message.id);
+      this.#maybeIdle();
+      return;
+    }
+    const call = this.#pending.get(message.id);
+    if (!call || call.instance !== instance) return;
+    if (message.type === 'wasmpool:result') {
+      if (call.outputs) copyBack(call.outputs, message.outputs ?? []);
+      this.#resolveCall(call, call.returns === 'void' ? undefined : message.value);
+    } else {
+      this.#rejectCall(call, errorFromCode(message.code, message.message, infoOf(call)));
+    }
+  }
+
+  #onThread(instance: HostInstance, message: FromThread): void {
+    const type = typeof message === 'object' && message !== null ? message.type : undefined;
+    switch (type) {
+      case 'wasmpool:log':
+        this.#onLog(message as LogMessage);
+        return;
+      case 'wasmpool:progress': {
+        const { callId, done, total } = message as { callId: number; done: number; total: number };
+        const call = this.#pending.get(callId);
+        if (call && call.instance === instance) call.progress?.report(done, total);
+        return;
+      }
+      case 'wasmpool:panic':
+        this.#onPanic(instance, message as PanicMessage);
+        return;
+      default:
+        this.#unknownMessage(String(type));
+    }
+  }
+
+  #onLog(message: LogMessage): void {
+    const level = message.level === 'error' ? 'error' : 'log';
+    this.#print(level, `[wasmpool thread ${message.thread}] ${message.text}`);
+    if (this.#events.has('log')) {
+      this.#events.emit('log', { thread: message.thread, level, text: message.text, time: message.time });
+    }
+  }
+
+  #onPanic(instance: HostInstance, message: PanicMessage): void {
+    const { thread, callId } = message;
+    if (instance === this.#starting) {
+      const url = this.#options.module;
+      instance.abort(new WorkerInitError(`wasmpool: pool thread ${thread} panicked while ${url} was starting: ${message.message}`, url));
+      return;
+    }
+    if (instance !== this.#instance) return;
+    const pending = callId ? this.#pending.get(callId) : undefined;
+    const target = pending && pending.instance === instance ? pending : undefined;
+    const zombie = callId ? this.#zombies.get(callId) : undefined;
+    const fn = target?.name ?? (zombie?.instance === instance ? zombie.name : undefined);
+    const panic = new PanicError(message.message, thread, fn === undefined ? {} : { callId, functionName: fn });
+    const where = fn === undefined ? 'outside any call' : `in ${fn}()`;
+    const culprit = fn === undefined ? `pool thread ${thread} panicked outside any call` : `call ${callId} to ${fn}() panicked on thread ${thread}`;
+    this.#fault(instance, {
+      reason: `panic on thread ${thread} ${where}: ${message.message}`,
+      consoleLine: `[wasmpool] panic on thread ${thread} ${where}: ${message.message}`,
+      panic,
+      errorFor: (call) => call === target
+        ? panic
+        : new PoolCrashedError(`wasmpool: call ${call.id} to ${call.name}() was lost: ${culprit}: ${message.message}. The pool restarts on the next call.`, infoOf(call), { cause: panic }),
+    });
+  }
+
+  /**
+   * Ends an instance after a fault: terminates it (its threads and memory go with it),
+   * rejects each of its calls, prints the fault, and leaves the pool stopped, so that the
+   * next call starts a fresh instance.
+   */
+  #fault(instance: HostInstance, fault: Fault): void {
+    instance.terminate();
+    if (instance !== this.#instance) return;
+    this.#instance = null;
+    this.#clearIdle();
+    for (const [id, zombie] of this.#zombies) {
+      if (zombie.instance !== instance) continue;
+      clearTimeout(zombie.timer);
+      this.#zombies.delete(id);
+    }
+    const lost = [...this.#pending.values()].filter((call) => call.instance === instance);
+    const errors = lost.map((call) => fault.errorFor(call));
+    const error = fault.panic ?? errors[0] ?? new PoolCrashedError(`wasmpool: ${fault.reason}`);
+    for (const session of this.#sessions) {
+      if (session.generations.has(instance.generation)) {
+        session.poisoned ??= new PoolCrashedError(
+          `wasmpool: this execute() used a pool instance that failed (${fault.reason}), so its later calls are refused: the state they would build on is gone`,
+          {},
+          { cause: error },
+        );
+      }
+    }
+    this.#restartCause = { reason: fault.reason, error };
+    this.#print('error', fault.consoleLine);
+    this.#setState('stopped');
+    lost.forEach((call, i) => this.#rejectCall(call, errors[i]));
+    if (fault.panic) this.#events.emit('panic', fault.panic);
+    // Calls can only be queued while starting; should any be, they must not wait forever.
+    if (this.#queue.length > 0) this.#ensureStarted();
+  }
+
+  // ---- idle shutdown ----
+
+  #maybeIdle(): void {
+    const ms = this.#options.idleShutdownMs;
+    if (ms === 0 || this.#idleTimer !== undefined || !this.#isIdle()) return;
+    this.#idleTimer = setTimeout(() => {
+      this.#idleTimer = undefined;
+      const instance = this.#instance;
+      if (!instance || !this.#isIdle()) return;
+      this.#instance = null;
+      instance.terminate();
+      this.#setState('idle-stopped');
+    }, ms);
+  }
+
+  #isIdle(): boolean {
+    return this.#instance !== null && this.#pending.size === 0 && this.#zombies.size === 0 && this.#sessions.size === 0;
+  }
+
+  #clearIdle(): void {
+    if (this.#idleTimer !== undefined) clearTimeout(this.#idleTimer);
+    this.#idleTimer = undefined;
+  }
+
+  // ---- helpers ----
+
+  #setState(state: PoolState): void {
+    if (this.#state === state || this.#state === 'shut-down') return;
+    this.#state = state;
+    this.#events.emit('state', state);
+  }
+
+  #print(level: 'log' | 'warn' | 'error', text: string): void {
+    const sink = this.#options.console;
+    if (!sink) return;
+    try {
+      sink[level](text);
+    } catch {
+      // A broken console must not break the pool.
+    }
+  }
+
+  #unknownMessage(type: string): void {
+    if (this.#warned.has(type)) return;
+    this.#warned.add(type);
+    this.#print('warn', `[wasmpool] ignored a message of unknown type ${type} (reported once per type)`);
+  }
+
+  /** The `exports` proxy, and execute()'s `wasm` (with its session). */
+  #proxy(session: Session | null): AsyncExports<K> {
+    return exportsProxy<K>((name, args, options) => this.#call(name, args, options, session));
+  }
+}
