@@ -9,8 +9,9 @@
  * done, sleeping on `done` when the queue is empty. There is no spinning, no stealing and
  * no per-item atomic: each chunk costs a lock round trip and a queue slot.
  *
- * Not part of the library: no cancellation, no flags, and nesting only as deep as the
- * helping above allows (enough for the kernels the benchmark runs).
+ * Nested loops work, since a waiting thread runs whatever is queued, but a thread asleep on
+ * `done` is not woken by new chunks, only by a loop finishing. Not part of the library: no
+ * cancellation, no flags, no detached tasks.
  */
 #include <pthread.h>
 #include <stdatomic.h>
