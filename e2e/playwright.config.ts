@@ -9,7 +9,7 @@ export default defineConfig({
   globalSetup: './global-setup.ts',
   forbidOnly: !!process.env.CI,
   retries: 0,
-  workers: 2,
+  workers: 1, // timing tests (frame gaps, heartbeats) need the 2 cores to themselves
   timeout: 30_000,
   reporter: 'list',
   use: {

@@ -25,6 +25,8 @@ export {
 } from './errors';
 export type { CallInfo, WasmPoolErrorCode } from './errors';
 export { MAX_THREADS } from './options';
+export { WasmBuffer } from './wasm-buffer';
+export type { TypedArrayConstructor } from './wasm-buffer';
 export type { PoolOptions, PoolConsole } from './options';
 export type {
   AsyncExports,

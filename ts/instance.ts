@@ -5,8 +5,9 @@
  * after a fault, and never restarted: the manager makes a new one.
  */
 
+import { Arena } from './arena';
 import { HeartbeatLostError, WorkerInitError } from './errors';
-import type { CallErrorMessage, FromThread, InitMessage, ResultMessage, ToHost } from './protocol';
+import type { CallErrorMessage, FromThread, InitMessage, ReadyMessage, ResultMessage, ToHost } from './protocol';
 
 /** How long a starting host may take to send its first message (its script is downloading). */
 const FIRST_BEAT_TIMEOUT_MS = 10_000;
@@ -19,6 +20,8 @@ export interface InstanceConfig {
   threads: number;
   heartbeatIntervalMs: number;
   heartbeatTimeoutMs: number;
+  /** Bytes the host reserves for pool.alloc. */
+  allocBytes: number;
 }
 
 /** What an instance tells the manager. Nothing is told after `terminate()`. */
@@ -44,6 +47,9 @@ type Phase = 'new' | 'starting' | 'ready' | 'dead';
 let generations = 0;
 
 export class HostInstance {
+  /** The module's shared memory, and the pool.alloc arena in it (after ready). */
+  memory: WebAssembly.Memory | null = null;
+  arena: Arena | null = null;
   /** Numbers instances in the order they were made. */
   readonly generation = ++generations;
   /** The host script's absolute URL. */
@@ -75,6 +81,11 @@ export class HostInstance {
   /** Pool threads, as the host reported them (after ready). */
   get threads(): number {
     return this.#threads;
+  }
+
+  /** Gives a pool.alloc buffer back to the arena (BufferHome). */
+  release(ptr: number): void {
+    this.arena?.release(ptr);
   }
 
   get alive(): boolean {
@@ -120,6 +131,7 @@ export class HostInstance {
         moduleUrl: this.#config.moduleUrl,
         threads: this.#config.threads,
         heartbeatIntervalMs: this.#config.heartbeatIntervalMs,
+        allocBytes: this.#config.allocBytes,
         ports,
       };
       worker.postMessage(init, ports);
@@ -188,8 +200,10 @@ export class HostInstance {
         return;
       case 'wasmpool:ready': {
         if (this.#phase !== 'starting') return;
-        const ready = data as { threads: number; exports: Record<string, number> };
+        const ready = data as ReadyMessage;
         this.#phase = 'ready';
+        this.memory = ready.memory;
+        this.arena = ready.arena.bytes > 0 ? new Arena(ready.arena.ptr, ready.arena.bytes) : null;
         this.#exports = new Map(Object.entries(ready.exports ?? {}));
         this.#threads = ready.threads;
         const settle = this.#startSettle;

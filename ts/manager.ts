@@ -28,6 +28,7 @@ import { HostInstance, type InstanceConfig, type InstanceListener } from './inst
 import { checkArgs, checkSignature, copyBack, toWire, type CheckedArg } from './marshal';
 import { type PoolOptions, type ResolvedOptions, resolveOptions } from './options';
 import { ProgressThrottle } from './progress';
+import { type BufferHome, type TypedArrayConstructor, WasmBuffer } from './wasm-buffer';
 import { exportsProxy } from './proxy';
 import type { CallErrorMessage, FromThread, LogMessage, PanicMessage, ResultMessage, ReturnKind } from './protocol';
 import { isolationError, supportReport } from './support';
@@ -177,6 +178,7 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
       threads: resolved.threads,
       heartbeatIntervalMs: resolved.heartbeatIntervalMs,
       heartbeatTimeoutMs: resolved.heartbeatTimeoutMs,
+      allocBytes: resolved.allocBytes,
     };
     this.exports = this.#proxy(null);
   }
@@ -325,6 +327,53 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
    */
   onLog(listener: (record: LogRecord) => void): () => void {
     return this.#events.on('log', listener);
+  }
+
+  /**
+   * Allocates `length` elements of wasm memory as a {@link WasmBuffer}. Passed to a call in
+   * place of a typed array, it fills the C pointer-plus-length pair with its own address:
+   * zero copies, and C's writes show in `buffer.view` at once. The pool must be ready
+   * (`await pool.ready()`); the buffer lives until `free()`, a fault or shutdown, and the
+   * pool does not idle-stop while buffers are live.
+   * @throws TypeError if the pool is not ready, or `length` is not a non-negative integer.
+   * @throws RangeError when the arena (options.allocBytes) has no room left.
+   * @example
+   * ```ts
+   * await pool.ready();
+   * const xs = pool.alloc(Float64Array, 1_000_000);
+   * xs.view.fill(1);
+   * const total = await pool.exports.sum_f64(xs);   // no copy of xs
+   * xs.free();
+   * ```
+   */
+  alloc<T extends TypedArray>(Type: TypedArrayConstructor<T>, length: number): WasmBuffer<T> {
+    if (typeof Type !== 'function' || typeof Type.BYTES_PER_ELEMENT !== 'number') {
+      throw new TypeError('wasmpool: alloc(Type, length) needs a typed array constructor, e.g. pool.alloc(Float32Array, n)');
+    }
+    if (!Number.isSafeInteger(length) || length < 0) {
+      throw new TypeError(`wasmpool: alloc(${Type.name}, length) needs an integer length >= 0, got ${String(length)}`);
+    }
+    const instance = this.#instance;
+    if (this.#state === 'shut-down') throw new PoolShutdownError('wasmpool: alloc() after shutdown()');
+    if (!instance?.memory) {
+      throw new TypeError('wasmpool: alloc() needs a running pool, so that its memory exists. Fix: await pool.ready() first.');
+    }
+    const arena = instance.arena;
+    if (!arena) throw new RangeError('wasmpool: alloc() is off: options.allocBytes is 0. Fix: give allocBytes the bytes to reserve.');
+    const bytes = length * Type.BYTES_PER_ELEMENT;
+    const ptr = arena.allocate(bytes);
+    if (ptr === undefined) {
+      throw new RangeError(
+        `wasmpool: alloc(${Type.name}, ${length}) needs ${bytes} bytes, but the arena has ${arena.free} of ${arena.bytes} free (in pieces). Fix: free() buffers you no longer need, or raise options.allocBytes.`,
+      );
+    }
+    this.#clearIdle();
+    const home: BufferHome = {
+      get alive() { return instance.alive; },
+      memory: instance.memory,
+      release: (p) => { instance.release(p); this.#maybeIdle(); },
+    };
+    return new WasmBuffer(home, Type, ptr, length);
   }
 
   /**
@@ -751,7 +800,13 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
   }
 
   #isIdle(): boolean {
-    return this.#instance !== null && this.#pending.size === 0 && this.#zombies.size === 0 && this.#sessions.size === 0;
+    return (
+      this.#instance !== null &&
+      this.#pending.size === 0 &&
+      this.#zombies.size === 0 &&
+      this.#sessions.size === 0 &&
+      (this.#instance.arena?.count ?? 0) === 0 // live pool.alloc buffers keep their memory alive
+    );
   }
 
   #clearIdle(): void {

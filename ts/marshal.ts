@@ -15,13 +15,15 @@
 import { type CallInfo, SerializationError } from './errors';
 import type { WireArg } from './protocol';
 import type { TypedArray } from './types';
+import { WasmBuffer } from './wasm-buffer';
 
 /** An argument that passed the checks at call time. */
 export type CheckedArg =
   | { readonly kind: 'number'; readonly value: number }
   | { readonly kind: 'bigint'; readonly value: bigint }
   | { readonly kind: 'string'; readonly value: string }
-  | { readonly kind: 'array'; readonly view: TypedArray };
+  | { readonly kind: 'array'; readonly view: TypedArray }
+  | { readonly kind: 'buffer'; readonly buffer: WasmBuffer };
 
 /** A call's arguments ready to post: the message's args, what to transfer, where outputs go. */
 export interface WireCall {
@@ -92,6 +94,7 @@ function checkArg(fn: string, index: number, arg: unknown, info: CallInfo): Chec
     throw fail(fn, index, 'is null', 'pass a typed array for a C pointer (an empty one, e.g. new Uint8Array(0), for no data)', info);
   }
   const obj = arg as object;
+  if (obj instanceof WasmBuffer) return { kind: 'buffer', buffer: obj };
   if (ArrayBuffer.isView(obj)) {
     if (isDataView(obj)) {
       throw fail(fn, index, 'is a DataView', 'pass a typed array over the same bytes, e.g. new Uint8Array(view.buffer, view.byteOffset, view.byteLength)', info);
@@ -120,7 +123,7 @@ export function checkArgs(fn: string, args: readonly unknown[], info: CallInfo):
 /** How many C parameters the arguments fill: a typed array fills two (pointer, length). */
 export function cParameterCount(args: readonly CheckedArg[]): number {
   let n = 0;
-  for (const a of args) n += a.kind === 'array' ? 2 : 1;
+  for (const a of args) n += a.kind === 'array' || a.kind === 'buffer' ? 2 : 1;
   return n;
 }
 
@@ -166,6 +169,12 @@ export function checkSignature(
 export function toWire(fn: string, args: readonly CheckedArg[], info: CallInfo): WireCall {
   const wire: WireCall = { args: [], transfer: [], outputs: new Map() };
   args.forEach((arg, index) => {
+    if (arg.kind === 'buffer') {
+      // Already in wasm memory: its address and length, and nothing to copy either way.
+      wire.args.push({ kind: 'pointer', value: arg.buffer.pointerFor(fn, index, info) });
+      wire.args.push({ kind: 'number', value: arg.buffer.length });
+      return;
+    }
     if (arg.kind !== 'array') {
       wire.args.push(arg);
       return;

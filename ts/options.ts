@@ -63,6 +63,12 @@ export interface PoolOptions {
    */
   workerUrl?: string | URL;
   /**
+   * Bytes of wasm memory reserved when the pool starts for `pool.alloc` buffers (zero-copy
+   * arguments). 0 reserves none, and `alloc` then throws.
+   * @default 16 MiB
+   */
+  allocBytes?: number;
+  /**
    * How long a cancelled or timed-out call's C code may take to return (having seen
    * wp_cancelled()) before its instance is terminated and restarted, in ms.
    * @default 500
@@ -81,6 +87,7 @@ export interface ResolvedOptions {
   console: PoolConsole | null;
   workerUrl: string | undefined;
   cancelGraceMs: number;
+  allocBytes: number;
 }
 
 /** The most pool threads: the C core's WP_MAX_THREADS. */
@@ -114,7 +121,7 @@ export function resolveOptions(options: PoolOptions): ResolvedOptions {
   }
   const known = new Set<string>([
     'module', 'threads', 'timeoutMs', 'heartbeatIntervalMs', 'heartbeatTimeoutMs',
-    'idleShutdownMs', 'maxPending', 'console', 'workerUrl', 'cancelGraceMs',
+    'idleShutdownMs', 'maxPending', 'console', 'workerUrl', 'cancelGraceMs', 'allocBytes',
   ]);
   for (const key of Object.keys(options)) {
     if (!known.has(key)) throw new TypeError(`options.${key} is not a ThreadPoolManager option (known: ${[...known].join(', ')})`);
@@ -141,5 +148,6 @@ export function resolveOptions(options: PoolOptions): ResolvedOptions {
     console: sink === undefined ? globalThis.console : sink,
     workerUrl: options.workerUrl === undefined ? undefined : url('workerUrl', options.workerUrl),
     cancelGraceMs: integer('cancelGraceMs', options.cancelGraceMs, 500, 0),
+    allocBytes: integer('allocBytes', options.allocBytes, 16 * 1024 * 1024, 0, 1024 * 1024 * 1024),
   };
 }

@@ -17,6 +17,37 @@ export type WireArg =
 /** What a call returns to the page. */
 export type ReturnKind = 'number' | 'bigint' | 'string' | 'void';
 
+// ---- the signature table, written by wasmpool-cc into the module (Module.wasmpoolSignatures) ----
+
+/** A C scalar type on wasm32 (`size_t`, `long` and pointers are 32 bits; `char` is signed). */
+export type ScalarType = 'i8' | 'u8' | 'i16' | 'u16' | 'i32' | 'u32' | 'i64' | 'u64' | 'f32' | 'f64' | 'bool';
+
+/**
+ * One JavaScript argument of an export, read from its C prototype. `c` is the C text it
+ * stands for, e.g. `'uint8_t *rgba, size_t len'`.
+ * - a scalar: a number (`bigint` for i64/u64, `boolean` for bool);
+ * - `'string'`: `const char *`, copied in as NUL-terminated UTF-8;
+ * - `'array'`: a pointer, filled by one typed array of `element`s. `length` is the type of
+ *   the integer parameter after the pointer, which gets the array's length (in elements;
+ *   in bytes for `void *`), or null if there is none. A `const` array is copied in only;
+ *   any other is copied back after the call.
+ * - `'pointer'`: any other pointer, passed as a wasm address (a number).
+ */
+export type ParamSignature =
+  | { name: string; c: string; type: ScalarType }
+  | { name: string; c: string; type: 'string' | 'pointer' }
+  | { name: string; c: string; type: 'array'; element: ScalarType | 'void'; const: boolean; length: ScalarType | null };
+
+/** What an export returns: `'string'` for `char *`, `'pointer'` for any other pointer. */
+export type ReturnSignature = ScalarType | 'void' | 'string' | 'pointer';
+
+/** One export's signature: its JavaScript parameters, what it returns, and its C prototype. */
+export interface ExportSignature {
+  params: ParamSignature[];
+  returns: ReturnSignature;
+  c: string;
+}
+
 // ---- page -> host ----
 
 export interface InitMessage {
@@ -25,6 +56,8 @@ export interface InitMessage {
   moduleUrl: string;
   threads: number;
   heartbeatIntervalMs: number;
+  /** Bytes of wasm memory to reserve for pool.alloc (0 = none). */
+  allocBytes: number;
   /** One port per pool thread, for its logs and panics straight to the page. */
   ports: MessagePort[];
 }
@@ -57,6 +90,12 @@ export interface ReadyMessage {
   threads: number;
   /** Every callable export and its parameter count. */
   exports: Record<string, number>;
+  /** The module's shared memory, so the page can see pool.alloc buffers. */
+  memory: WebAssembly.Memory;
+  /** The block reserved for pool.alloc: its address and size in bytes (0 if none). */
+  arena: { ptr: number; bytes: number };
+  /** The module's signature table, by export, when wasmpool-cc built it. */
+  signatures?: Record<string, ExportSignature>;
 }
 
 export interface InitFailedMessage {

@@ -5,6 +5,7 @@
  */
 
 import type { PanicError } from './errors';
+import type { WasmBuffer } from './wasm-buffer';
 import type { LogLevel, ReturnKind } from './protocol';
 
 export type { LogLevel, ReturnKind };
@@ -33,7 +34,7 @@ export type TypedArray =
  *   copied into wasm memory before the call and copied back into the same array after it,
  *   so in-out buffers work.
  */
-export type KernelArg = number | boolean | bigint | string | TypedArray;
+export type KernelArg = number | boolean | bigint | string | TypedArray | WasmBuffer;
 
 /** A C export as TypeScript sees it; `wasmpool-cc` writes an interface of these. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -48,8 +49,10 @@ export type UntypedKernels = Record<string, (...args: KernelArg[]) => any>;
 
 /** The names of K's kernels. */
 export type KernelName<K> = Extract<keyof K, string>;
+/** A kernel's parameters as a call takes them: a pool.alloc buffer may stand for a typed array. */
+export type CallArgs<A> = { [I in keyof A]: A[I] extends TypedArray ? A[I] | WasmBuffer<A[I]> : A[I] };
 /** The arguments a kernel takes, as a tuple. */
-export type KernelArgs<F> = F extends (...args: infer A) => unknown ? A : never;
+export type KernelArgs<F> = F extends (...args: infer A) => unknown ? CallArgs<A> : never;
 /** What a call of a kernel resolves to. */
 export type KernelResult<F> = F extends (...args: never[]) => infer R ? Awaited<R> : never;
 

@@ -143,12 +143,22 @@ async function init(message: InitMessage): Promise<void> {
   const status = module._wp_rt_start(message.threads);
   if (status !== 0) throw new Error(`the pool threads could not start (status ${status})`);
 
+  // The page's pool.alloc buffers come out of this block; the page manages it (ts/arena.ts).
+  const arena = message.allocBytes > 0 ? module._malloc(message.allocBytes) : 0;
+  if (message.allocBytes > 0 && !arena) throw new Error(`cannot reserve allocBytes (${message.allocBytes} bytes) of wasm memory`);
+
   const exports: Record<string, number> = {};
   for (const name of module.wasmpoolExports) {
     const fn = module.asm[name];
     if (typeof fn === 'function') exports[name] = fn.length;
   }
-  send({ type: 'wasmpool:ready', threads: message.threads, exports });
+  send({
+    type: 'wasmpool:ready',
+    threads: message.threads,
+    exports,
+    memory: module.wasmpoolMemory(),
+    arena: { ptr: arena, bytes: arena ? message.allocBytes : 0 },
+  });
 }
 
 /** Copies the arguments into wasm memory: the pointers to free, and the copies to return. */

@@ -4,6 +4,7 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kernels.h"
@@ -34,4 +35,12 @@ WP_EXPORT int probe_wait_cancel(void) {
   while (!wp_cancelled()) {
   }
   return (int)wp_thread_index();
+}
+
+/* Takes `mib` MiB from the heap and keeps it, so wasm memory grows (tests of alloc views). */
+WP_EXPORT int probe_grow(int mib) {
+  char *block = malloc((size_t)mib << 20);
+  if (!block) return 0;
+  for (size_t i = 0; i < (size_t)mib << 20; i += 4096) block[i] = 1;
+  return 1;
 }
