@@ -77,6 +77,23 @@ test.describe('start-up', () => {
     expect(error?.code).toBe('WORKER_INIT_FAILED');
     expect(error?.message).toContain(error!.url);
   });
+
+  for (const [what, file, expected] of [
+    ['a .wasm that is not WebAssembly', '/e2e/fixtures/not-wasm/kernels.js', /not a WebAssembly module/],
+    ['a module script served as text/plain', '/e2e/fixtures/not-wasm/readme.txt', /cannot load|not a wasmpool module|MIME/i],
+  ] as const) {
+    test(`${what} gets WorkerInitError naming the URL`, async ({ page }) => {
+      await open(page);
+      const error = await page.evaluate(async (file) => {
+        const { ThreadPoolManager } = (window as any).wasmpool;
+        const pool = new ThreadPoolManager({ module: new URL(file, location.href).href });
+        return pool.ready().then(() => null, (e: any) => ({ name: e.name, message: e.message }));
+      }, file);
+      expect(error?.name).toBe('WorkerInitError');
+      expect(error?.message).toContain(file.replace(/\.js$/, ''));
+      expect(error?.message).toMatch(expected);
+    });
+  }
 });
 
 test.describe('calls', () => {
@@ -189,9 +206,14 @@ test.describe('panics are loud, fast and recoverable', () => {
       const consoleLines = await open(page);
       const r = await page.evaluate(async (mode) => {
         const { ThreadPoolManager } = (window as any).wasmpool;
-        const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 3 });
+        // A heartbeat timeout far beyond the test's: only the thread's own report can
+        // reject the call in time.
+        const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 3, heartbeatTimeoutMs: 60_000 });
         const logs: any[] = [];
+        const events: string[] = [];
         pool.on('log', (record: any) => logs.push(record));
+        pool.on('panic', (e: any) => events.push(`panic:${e.code}`));
+        pool.on('restart', () => events.push('restart'));
         await pool.ready();
         // Another call in flight, on a thread of its own until the fault takes it down.
         const bystander = pool.call('probe_wait_cancel', []).then(
@@ -219,7 +241,7 @@ test.describe('panics are loud, fast and recoverable', () => {
           bystander: await bystander,
           lastWordsThread: lastWords?.thread,
           latencyMs: lastWords ? rejectedAt - lastWords.time : null,
-          after, restarts: stats.restarts,
+          after, restarts: stats.restarts, events,
         };
       }, CRASH[mode]);
       expect(r.name).toBe('PanicError');
@@ -232,6 +254,7 @@ test.describe('panics are loud, fast and recoverable', () => {
       expect(r.lastWordsThread).toBe(r.target); // the log line before the fault arrived first
       expect(r.after).toBe(42);
       expect(r.restarts).toBe(1);
+      expect(r.events).toEqual(['panic:PANIC', 'restart']);
       expect(consoleLines.some((l) => l.startsWith(`error: [wasmpool] panic on thread ${r.target} in crash_lab(): `))).toBe(true);
       test.info().annotations.push({ type: 'fault-to-rejection-ms', description: `${mode}: ${r.latencyMs?.toFixed(1)}` });
       console.log(`fault-to-rejection ${mode}: ${r.latencyMs?.toFixed(1)} ms`);
@@ -255,6 +278,35 @@ test.describe('panics are loud, fast and recoverable', () => {
       return { code, after, restarts };
     }, CRASH.cancellable_loop);
     expect(r).toEqual({ code: 'CANCELLED', after: 2, restarts: 0 });
+  });
+
+  test('cancelling one call makes wp_cancelled true for that call only', async ({ page }) => {
+    await open(page);
+    const r = await page.evaluate(async () => {
+      const { ThreadPoolManager } = (window as any).wasmpool;
+      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2 });
+      await pool.ready();
+      const first = new AbortController();
+      const second = new AbortController();
+      let secondDone = false;
+      const a = pool.call('probe_wait_cancel', [], { signal: first.signal }).then(() => 'resolved', (e: any) => e.code);
+      const b = pool.call('probe_wait_cancel', [], { signal: second.signal }).then(
+        () => 'resolved',
+        (e: any) => e.code,
+      ).finally(() => { secondDone = true; });
+      await new Promise((r) => setTimeout(r, 200));
+      first.abort();
+      const codeA = await a;
+      await new Promise((r) => setTimeout(r, 800)); // past the grace: the first call's C has returned
+      const secondStillRunning = !secondDone && pool.stats.pending === 1;
+      second.abort();
+      const codeB = await b;
+      await new Promise((r) => setTimeout(r, 800));
+      const restarts = pool.stats.restarts;
+      await pool.shutdown();
+      return { codeA, secondStillRunning, codeB, restarts };
+    });
+    expect(r).toEqual({ codeA: 'CANCELLED', secondStillRunning: true, codeB: 'CANCELLED', restarts: 0 });
   });
 
   test('a loop that never checks wp_cancelled is killed by its timeout and the pool restarts', async ({ page }) => {
