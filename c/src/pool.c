@@ -67,6 +67,11 @@ static struct {
   pthread_mutex_t lock;      /* guards jobs, tasks, and every job's next_slot/prev/next */
   struct job *first, *last;  /* jobs that may take helpers, oldest first */
   struct wp_task *first_task, *last_task; /* detached tasks, oldest first */
+  /* How many jobs and tasks the lists hold: written under lock, read without it, so an
+   * idle thread can see there is nothing to take without contending for the lock. A
+   * stale zero is harmless: whoever adds work bumps epoch afterwards, and every idle
+   * thread looks again when epoch moves. */
+  _Atomic size_t open_jobs, queued_tasks;
   _Atomic uint32_t epoch;    /* bumped on every event a sleeper may wait for */
   _Atomic uint32_t sleepers; /* threads in wp__wait on epoch, or about to be */
   _Atomic size_t threads;    /* pool size, the caller included; 0 when stopped */
@@ -165,6 +170,7 @@ static bool has_unclaimed(const struct job *job) {
 }
 
 static void unlink_job(struct job *job) {
+  atomic_fetch_sub_explicit(&pool.open_jobs, 1, memory_order_relaxed);
   if (job->prev) job->prev->next = job->next; else pool.first = job->next;
   if (job->next) job->next->prev = job->prev; else pool.last = job->prev;
   job->prev = job->next = NULL;
@@ -173,6 +179,7 @@ static void unlink_job(struct job *job) {
 /* Joins the oldest job that has unclaimed items and a free slot, runs what it can, and
  * leaves. Returns false if no job had work. */
 static bool help_once(void) {
+  if (atomic_load_explicit(&pool.open_jobs, memory_order_relaxed) == 0) return false;
   struct job *job = NULL;
   size_t slot = 0;
   pthread_mutex_lock(&pool.lock);
@@ -261,6 +268,7 @@ void wp__run_loop(const struct wp_loop *loop) {
   job.prev = pool.last;
   if (pool.last) pool.last->next = &job; else pool.first = &job;
   pool.last = &job;
+  atomic_fetch_add_explicit(&pool.open_jobs, 1, memory_order_relaxed);
   pthread_mutex_unlock(&pool.lock);
   notify();
 
@@ -278,6 +286,7 @@ void wp__submit(struct wp_task *task) {
   pthread_mutex_lock(&pool.lock);
   if (pool.last_task) pool.last_task->next = task; else pool.first_task = task;
   pool.last_task = task;
+  atomic_fetch_add_explicit(&pool.queued_tasks, 1, memory_order_relaxed);
   pthread_mutex_unlock(&pool.lock);
   notify();
 }
@@ -285,9 +294,13 @@ void wp__submit(struct wp_task *task) {
 /* Runs the oldest detached task, if any. Only idle workers run them: a caller waiting for
  * its loop must not take on a whole new call beneath it. */
 static bool run_task(void) {
+  if (atomic_load_explicit(&pool.queued_tasks, memory_order_relaxed) == 0) return false;
   pthread_mutex_lock(&pool.lock);
   struct wp_task *task = pool.first_task;
-  if (task && !(pool.first_task = task->next)) pool.last_task = NULL;
+  if (task) {
+    if (!(pool.first_task = task->next)) pool.last_task = NULL;
+    atomic_fetch_sub_explicit(&pool.queued_tasks, 1, memory_order_relaxed);
+  }
   pthread_mutex_unlock(&pool.lock);
   if (task) task->run(task);
   return task != NULL;
