@@ -5,7 +5,7 @@
 #   1. system packages (emscripten, node-acorn, chromium)   apt-get, as root
 #   2. npm dependencies                                     npm ci, when the lockfile changed
 #   3. the native C library                                 make -C c
-#   4. the C core and kernels to wasm                       emcc -> dist/kernels.{js,wasm,worker.js}
+#   4. the C core and kernels to wasm                       wasmpool-cc -> dist/kernels.{js,wasm,worker.js,d.ts}
 #   5. the TypeScript                                       esbuild -> dist/*.mjs|js, tsc -> dist/types/
 #   6. what was built, with sizes
 set -euo pipefail
@@ -58,59 +58,31 @@ fi
 step "3/6 native C library: make -C c"
 make -C c --no-print-directory
 
-step "4/6 wasm: C core and kernels -> dist/kernels.js (emcc -pthread)"
+step "4/6 wasm: wasmpool-cc c/kernels/*.c -> dist/kernels.{js,wasm,worker.js,d.ts}"
 shopt -s nullglob globstar
-c_sources=(c/src/*.c c/kernels/*.c)
-c_inputs=("${c_sources[@]}" c/include/*.h c/src/*.h c/kernels/*.h)
-# The runtime's JavaScript half, linked into the module when it exists (worker/ holds it).
-js_glue=()
-if [ -f worker/library.js ]; then js_glue+=(--js-library worker/library.js); c_inputs+=(worker/library.js); fi
-if [ -f worker/pre.js ]; then js_glue+=(--pre-js worker/pre.js); c_inputs+=(worker/pre.js); fi
-if [ ${#c_sources[@]} -eq 0 ]; then
-  echo "skipped: no C sources yet in c/src or c/kernels"
+# The project's kernels are built by the CLI users run (npx wasmpool-cc), so its Emscripten
+# flags (ts/cli/wasmpool-cc.ts, emccFlags) are the only ones. Bundled first: it is tiny.
+node_modules/.bin/esbuild ts/cli/wasmpool-cc.ts --bundle --platform=node --format=esm --target=node20 \
+  --outfile=dist/wasmpool-cc.mjs --log-level=warning
+chmod +x dist/wasmpool-cc.mjs
+kernels=(c/kernels/*.c)
+if [ ${#kernels[@]} -eq 0 ]; then
+  echo "skipped: no C sources yet in c/kernels"
 else
-  # Every function marked WP_EXPORT (at the start of a line) in the sources is exported.
-  exports=$(perl -0777 -ne 'print "_$1\n" while /^\s*WP_EXPORT\b[^(;{]*?(\w+)\s*\(/mg' "${c_sources[@]}" | sort -u | paste -sd, -)
-  # The user's exports (the runtime's own wp_rt_* aside), for the host to offer the page.
-  mkdir -p c/build/wasm
-  user_exports=$(tr ',' '\n' <<<"$exports" | grep -v '^_wp_rt_' | sed 's/^_\(.*\)/"\1"/' | paste -sd, -)
-  echo "Module['wasmpoolExports'] = [${user_exports}];" > c/build/wasm/exports.pre.js.new
-  cmp -s c/build/wasm/exports.pre.js.new c/build/wasm/exports.pre.js || mv c/build/wasm/exports.pre.js.new c/build/wasm/exports.pre.js
-  rm -f c/build/wasm/exports.pre.js.new
-  js_glue+=(--pre-js c/build/wasm/exports.pre.js)
-  emcc_flags=(
-    -pthread -O2 -Ic/include -Wno-pthreads-mem-growth
-    -sMODULARIZE=1 -sEXPORT_NAME=createWasmpoolModule  # the factory the host worker looks for
-    -sWASM_BIGINT=1                              # int64_t crosses to JS as BigInt
-    -sFILESYSTEM=0                               # stdout/stderr only: library.js sends them to the page
-    -Wl,--wrap=exit                              # exit() on a pool thread is a panic (runtime_wasm.c)
-    -sENVIRONMENT=web,worker                     # loaded in the host worker; no Node code paths
-    -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=64MB -sMAXIMUM_MEMORY=2GB
-    # Workers are started with the module, so pthread_create never waits on the event loop.
-    # createWasmpoolModule({wasmpoolThreads: n}) picks the count; by default one per core.
-    "-sPTHREAD_POOL_SIZE=Module['wasmpoolThreads']||navigator.hardwareConcurrency"
-    -sPTHREAD_POOL_SIZE_STRICT=2                 # pool exhausted: pthread_create fails (EAGAIN), no deadlock
-    -sDYNAMIC_EXECUTION=0                        # invariant 7: no eval, no new Function
-    -sSTACK_OVERFLOW_CHECK=2                     # a C stack overflow aborts instead of corrupting the heap
-    --profiling-funcs                            # C function names in wasm stack traces
-    "-sEXPORTED_FUNCTIONS=${exports:+$exports,}_malloc,_free"
-    -sEXPORTED_RUNTIME_METHODS=PThread
-    "${js_glue[@]}"
-  )
+  c_inputs=(c/src/*.c c/src/*.h c/include/*.h "${kernels[@]}" c/kernels/*.h worker/pre.js worker/library.js dist/wasmpool-cc.mjs)
   emcc_version=$(emcc --version) && emcc_version=${emcc_version%%$'\n'*}
-  wasm_stamp=$(stamp_of "$emcc_version ${emcc_flags[*]}" "${c_inputs[@]}")
-  if [ -f dist/kernels.wasm ] && [ -f dist/kernels.worker.js ] && [ "$(cat dist/.kernels.stamp 2>/dev/null)" = "$wasm_stamp" ]; then
+  wasm_stamp=$(stamp_of "$emcc_version" "${c_inputs[@]}")
+  if [ -f dist/kernels.wasm ] && [ -f dist/kernels.worker.js ] && [ -f dist/kernels.d.ts ] && [ "$(cat dist/.kernels.stamp 2>/dev/null)" = "$wasm_stamp" ]; then
     echo "up to date"
   else
-    echo "exports: ${exports:-(none)}"
     rm -f dist/.kernels.stamp
-    emcc "${emcc_flags[@]}" "${c_sources[@]}" -o dist/kernels.js
+    node dist/wasmpool-cc.mjs "${kernels[@]}" -O2 -o dist/kernels.js
     echo "$wasm_stamp" > dist/.kernels.stamp
   fi
 fi
 
 step "5/6 TypeScript: esbuild bundles, tsc .d.ts"
-ts_inputs=(ts/**/*.ts ts/**/*.js worker/**/*.ts worker/**/*.js tsconfig.json package-lock.json build.sh)
+ts_inputs=(ts/**/*.ts ts/**/*.js worker/**/*.ts worker/**/*.js tsconfig.json ts/cli/tsconfig.json package-lock.json build.sh)
 if [ ! -f ts/index.ts ] && [ ! -f worker/host.ts ]; then
   echo "skipped: neither ts/index.ts nor worker/host.ts exists yet"
 else
@@ -124,12 +96,35 @@ else
     if [ -f ts/index.ts ]; then
       "$esbuild" ts/index.ts --bundle --format=esm --target=es2022 --sourcemap --outfile=dist/wasmpool.mjs --log-level=warning
     fi
+    # The script-tag build: an IIFE defining window.WasmPool. --keep-names, since error classes
+    # name themselves (err.name) after their class. It has no import.meta (hence the silenced
+    # warning): ts/global.ts finds the host beside itself through document.currentScript.
+    if [ -f ts/global.ts ]; then
+      "$esbuild" ts/global.ts --bundle --format=iife --global-name=WasmPool --target=es2022 --minify --keep-names \
+        --sourcemap --outfile=dist/wasmpool.global.js --log-level=warning --log-override:empty-import-meta=silent
+    fi
     # The host worker: a classic worker script, since Emscripten's output loads by importScripts.
     if [ -f worker/host.ts ]; then
       "$esbuild" worker/host.ts --bundle --format=iife --target=es2022 --sourcemap --outfile=dist/wasmpool-host.js --log-level=warning
     fi
     rm -rf dist/types && node_modules/.bin/tsc -p tsconfig.json
+    node_modules/.bin/tsc -p ts/cli   # the wasmpool-cc CLI: Node types, no output (esbuild bundled it in step 4)
     echo "$ts_stamp" > dist/.ts.stamp
+  fi
+fi
+# The demo page (demo/*.ts): type-checked against dist/types, bundled to demo/build/app.js. It
+# imports the library by its URL, /dist/wasmpool.mjs, kept external: the page runs dist/.
+if [ -f demo/app.ts ] && [ -f dist/.ts.stamp ] && [ -f dist/kernels.d.ts ]; then
+  demo_stamp=$(stamp_of "" demo/*.ts demo/sections/*.ts demo/tsconfig.json dist/.ts.stamp dist/kernels.d.ts build.sh)
+  if [ "$(cat demo/build/.stamp 2>/dev/null)" = "$demo_stamp" ]; then
+    echo "demo: up to date"
+  else
+    rm -f demo/build/.stamp
+    node_modules/.bin/tsc -p demo/tsconfig.json
+    node_modules/.bin/esbuild demo/app.ts --bundle --format=esm --target=es2022 --sourcemap \
+      --external:/dist/wasmpool.mjs --outfile=demo/build/app.js --log-level=warning
+    echo "$demo_stamp" > demo/build/.stamp
+    echo "demo: demo/build/app.js, $(wc -c < demo/build/app.js) bytes"
   fi
 fi
 

@@ -63,7 +63,8 @@ interface Call {
   readonly id: number;
   readonly name: string;
   readonly args: readonly CheckedArg[];
-  readonly returns: ReturnKind;
+  /** CallOptions.returns; undefined reads the result as the signature table says. */
+  readonly returns: ReturnKind | undefined;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
   readonly session: Session | null;
@@ -71,6 +72,8 @@ interface Call {
   /** The instance it was sent to; null while it waits for the pool to start. */
   instance: HostInstance | null;
   outputs: Map<number, TypedArray> | null;
+  /** Turns the host's value into the call's result (once sent). */
+  result: ((value: unknown) => unknown) | null;
   timer: ReturnType<typeof setTimeout> | undefined;
   unlisten: (() => void) | null;
 }
@@ -197,7 +200,9 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
    *
    * Arguments: numbers, booleans (1/0), bigints (64-bit integers), strings (UTF-8
    * `const char *`) and typed arrays. A typed array fills a C pointer-plus-length pair; it
-   * is copied into wasm memory and, after the call, copied back into the same array.
+   * is copied into wasm memory and, after the call, copied back into the same array (not
+   * when the C pointer is `const`, in a module built by wasmpool-cc: its signature table
+   * also checks each argument against its C parameter).
    *
    * Rejects (never throws) with: SerializationError (unknown export, wrong number of
    * arguments, an argument C cannot take; nothing reached C), TimeoutError, CancelledError,
@@ -438,7 +443,7 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
     const id = this.#nextId++;
     const info: CallInfo = { callId: id, functionName: name };
     const checked = checkArgs(name, args, info);
-    if (this.#instance) checkSignature(name, checked, this.#instance.exports, this.#options.module, info);
+    if (this.#instance) checkSignature(name, checked, this.#instance.exports, this.#options.module, info, this.#instance.signatures.get(name));
     const signal = options.signal ?? session?.defaults.signal;
     if (signal?.aborted) {
       throw new CancelledError(`wasmpool: call ${id} to ${name}() was cancelled before it started: its AbortSignal had already fired`, info, { cause: signal.reason });
@@ -448,13 +453,14 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
       id,
       name,
       args: checked,
-      returns: options.returns ?? 'number',
+      returns: options.returns,
       resolve,
       reject,
       session,
       progress: options.onProgress ? new ProgressThrottle(options.onProgress) : null,
       instance: null,
       outputs: null,
+      result: null,
       timer: undefined,
       unlisten: null,
     };
@@ -487,10 +493,12 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
   #send(call: Call, instance: HostInstance): void {
     const info = infoOf(call);
     try {
-      checkSignature(call.name, call.args, instance.exports, this.#options.module, info);
-      const wire = toWire(call.name, call.args, info);
-      instance.post({ type: 'wasmpool:call', id: call.id, name: call.name, args: wire.args, returns: call.returns }, wire.transfer);
+      const signature = instance.signatures.get(call.name);
+      checkSignature(call.name, call.args, instance.exports, this.#options.module, info, signature);
+      const wire = toWire(call.name, call.args, info, signature, call.returns);
+      instance.post({ type: 'wasmpool:call', id: call.id, name: call.name, args: wire.args, returns: wire.returns }, wire.transfer);
       call.outputs = wire.outputs;
+      call.result = wire.result;
     } catch (err) {
       const error = err instanceof WasmPoolError
         ? err
@@ -689,7 +697,7 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
     if (!call || call.instance !== instance) return;
     if (message.type === 'wasmpool:result') {
       if (call.outputs) copyBack(call.outputs, message.outputs ?? []);
-      this.#resolveCall(call, call.returns === 'void' ? undefined : message.value);
+      this.#resolveCall(call, call.result ? call.result(message.value) : message.value);
     } else {
       this.#rejectCall(call, errorFromCode(message.code, message.message, infoOf(call)));
     }

@@ -9,11 +9,19 @@
  * passed), `pixels.length` (in elements), w, h and r. The host's export arity (ReadyMessage)
  * counts C parameters.
  *
+ * A module built by wasmpool-cc also carries a signature table (ExportSignature, by export),
+ * and then each argument is checked against its C parameter and passed the way the
+ * generated .d.ts says: an array behind a `const` pointer is copied in only, any other is
+ * copied back; a pointer without a length after it gets no length; numbers become bigints
+ * for 64-bit parameters and back; and the result is read as C declares it (unsigned,
+ * bigint, string, boolean) unless the caller says `returns`. Without a table, every typed
+ * array is copied in and back, and the result is read as `returns` says ('number').
+ *
  * Every failure is a SerializationError naming the function, the argument and the fix.
  */
 
 import { type CallInfo, SerializationError } from './errors';
-import type { WireArg } from './protocol';
+import type { ExportSignature, ParamSignature, ReturnKind, ScalarType, WireArg } from './protocol';
 import type { TypedArray } from './types';
 import { WasmBuffer } from './wasm-buffer';
 
@@ -31,6 +39,10 @@ export interface WireCall {
   transfer: ArrayBuffer[];
   /** The caller's array behind each copied-back wire argument, by wire index. */
   outputs: Map<number, TypedArray>;
+  /** How the host reads the C result. */
+  returns: ReturnKind;
+  /** Turns the value the host sends back into what the call resolves to. */
+  result: (value: unknown) => unknown;
 }
 
 const INT64_MIN = -(1n << 63n);
@@ -137,6 +149,7 @@ export function checkSignature(
   exports: ReadonlyMap<string, number>,
   moduleUrl: string,
   info: CallInfo,
+  signature?: ExportSignature,
 ): void {
   const arity = exports.get(fn);
   if (arity === undefined) {
@@ -146,6 +159,10 @@ export function checkSignature(
       `wasmpool: ${fn}() is not an export of ${moduleUrl} (${known}). Fix: check the name, or mark the C function WP_EXPORT and rebuild the module.`,
       info,
     );
+  }
+  if (signature) {
+    checkTyped(fn, args, signature, info);
+    return;
   }
   const filled = cParameterCount(args);
   if (filled !== arity) {
@@ -164,15 +181,36 @@ export function checkSignature(
  * Turns checked arguments into wire arguments, at the moment the call is sent. Each typed
  * array is snapshot into a compact copy of its own elements (never its whole buffer), which
  * is transferred, and is followed by its length in elements. Throws SerializationError if an
- * array was detached between the call and now.
+ * array was detached between the call and now. With the export's signature (checked by
+ * checkSignature), arguments are passed as its C parameters say; `returns` is the caller's
+ * CallOptions.returns.
  */
-export function toWire(fn: string, args: readonly CheckedArg[], info: CallInfo): WireCall {
-  const wire: WireCall = { args: [], transfer: [], outputs: new Map() };
+export function toWire(fn: string, args: readonly CheckedArg[], info: CallInfo, signature?: ExportSignature, returns?: ReturnKind): WireCall {
+  const wire: WireCall = {
+    args: [],
+    transfer: [],
+    outputs: new Map(),
+    returns: returnsOf(returns, signature),
+    result: (value) => fromWire(value, returns, signature),
+  };
   args.forEach((arg, index) => {
+    const param = signature?.params[index];
+    if (param && param.type !== 'array') {
+      wire.args.push(typedValue(fn, index, arg, param, info)!);
+      return;
+    }
+    // The length after the pointer: in elements (in bytes for void *), none without one.
+    const pushLength = (elements: number, bytes: number) => {
+      if (!param) wire.args.push({ kind: 'number', value: elements });
+      else if (param.length !== null) {
+        const n = param.element === 'void' ? bytes : elements;
+        wire.args.push(param.length === 'i64' || param.length === 'u64' ? { kind: 'bigint', value: BigInt(n) } : { kind: 'number', value: n });
+      }
+    };
     if (arg.kind === 'buffer') {
       // Already in wasm memory: its address and length, and nothing to copy either way.
       wire.args.push({ kind: 'pointer', value: arg.buffer.pointerFor(fn, index, info) });
-      wire.args.push({ kind: 'number', value: arg.buffer.length });
+      pushLength(arg.buffer.length, arg.buffer.byteLength);
       return;
     }
     if (arg.kind !== 'array') {
@@ -191,12 +229,161 @@ export function toWire(fn: string, args: readonly CheckedArg[], info: CallInfo):
         { cause },
       );
     }
-    wire.outputs.set(wire.args.length, view);
-    wire.args.push({ kind: 'array', value: copy, copyBack: true });
+    // C cannot write through a const pointer: such an array is copied in only.
+    const back = !(param && param.const);
+    if (back) wire.outputs.set(wire.args.length, view);
+    wire.args.push({ kind: 'array', value: copy, copyBack: back });
     wire.transfer.push(copy.buffer as ArrayBuffer);
-    wire.args.push({ kind: 'number', value: view.length });
+    pushLength(view.length, view.byteLength);
   });
   return wire;
+}
+
+// ---- calls checked against the signature table ----
+
+/** The typed arrays that fill a pointer to each element type, as the .d.ts names them. */
+const ARRAYS_OF: Record<ScalarType, string> = {
+  i8: 'Int8Array', u8: 'Uint8Array or Uint8ClampedArray', i16: 'Int16Array', u16: 'Uint16Array',
+  i32: 'Int32Array', u32: 'Uint32Array', i64: 'BigInt64Array', u64: 'BigUint64Array',
+  f32: 'Float32Array', f64: 'Float64Array', bool: 'Uint8Array',
+};
+const BYTES: Record<ScalarType, number> = { i8: 1, u8: 1, i16: 2, u16: 2, i32: 4, u32: 4, i64: 8, u64: 8, f32: 4, f64: 8, bool: 1 };
+const INT_RANGE: Partial<Record<ScalarType, [bigint, bigint]>> = {
+  i8: [-(1n << 7n), (1n << 7n) - 1n], u8: [0n, (1n << 8n) - 1n],
+  i16: [-(1n << 15n), (1n << 15n) - 1n], u16: [0n, (1n << 16n) - 1n],
+  i32: [-(1n << 31n), (1n << 31n) - 1n], u32: [0n, (1n << 32n) - 1n],
+  i64: [INT64_MIN, (1n << 63n) - 1n], u64: [0n, UINT64_MAX],
+};
+
+function typeTag(view: object): string {
+  return Object.prototype.toString.call(view).slice(8, -1);
+}
+
+/** `a Float32Array`, `an Int32Array`. */
+function a(noun: string): string {
+  return `${/^[AEIOU]/.test(noun) ? 'an' : 'a'} ${noun}`;
+}
+
+/** What kind of numbers an element type or typed array holds: int, float or bigint. */
+function family(name: string): string {
+  return name.startsWith('Float') || name === 'f32' || name === 'f64' ? 'float' : name.startsWith('Big') || name === 'i64' || name === 'u64' ? 'bigint' : 'int';
+}
+
+function describeArg(arg: CheckedArg): string {
+  switch (arg.kind) {
+    case 'number': return `the number ${arg.value}`;
+    case 'bigint': return `${arg.value}n`;
+    case 'string': return 'a string';
+    case 'array': return a(typeTag(arg.view));
+    case 'buffer': return 'a WasmBuffer';
+  }
+}
+
+function expected(param: ParamSignature): string {
+  switch (param.type) {
+    case 'string': return 'a string';
+    case 'pointer': return 'a wasm address (a number) or a WasmBuffer';
+    case 'array': return param.element === 'void' ? 'a typed array' : `${a(ARRAYS_OF[param.element])} (or a pool.alloc buffer of one)`;
+    case 'i64': case 'u64': return 'a bigint (or an integer number)';
+    case 'bool': return 'a boolean or a number';
+    default: return 'a number';
+  }
+}
+
+/**
+ * Checks one argument against its C parameter. For a parameter that is not an array, returns
+ * its wire argument (numbers made bigints for 64-bit parameters, and back); null for arrays.
+ */
+function typedValue(fn: string, index: number, arg: CheckedArg, param: ParamSignature, info: CallInfo): WireArg | null {
+  const wrong = (what = describeArg(arg)) =>
+    new SerializationError(
+      `wasmpool: argument ${index} (${param.name}) of ${fn}() is ${what}, but C takes \`${param.c}\`. Fix: pass ${expected(param)}.`,
+      info,
+    );
+  switch (param.type) {
+    case 'string':
+      if (arg.kind !== 'string') throw wrong();
+      return arg;
+    case 'pointer':
+      if (arg.kind === 'buffer') return { kind: 'pointer', value: arg.buffer.pointerFor(fn, index, info) };
+      if (arg.kind !== 'number') throw wrong();
+      return { kind: 'pointer', value: arg.value };
+    case 'array': {
+      if (arg.kind !== 'array' && arg.kind !== 'buffer') throw wrong();
+      if (param.element === 'void') return null;
+      if (arg.kind === 'buffer' && !arg.buffer.usable) return null; // pointerFor says why
+      const view = arg.kind === 'array' ? arg.view : arg.buffer.view;
+      const tag = typeTag(view);
+      // Same element size and kind of number: then C reads what the page wrote.
+      if (view.BYTES_PER_ELEMENT !== BYTES[param.element] || family(tag) !== family(param.element)) {
+        throw wrong(arg.kind === 'buffer' ? `a WasmBuffer of ${tag}` : undefined);
+      }
+      return null;
+    }
+  }
+  // A scalar.
+  if (arg.kind !== 'number' && arg.kind !== 'bigint') throw wrong();
+  if (param.type === 'bool') return { kind: 'number', value: (arg.kind === 'number' ? arg.value !== 0 && !Number.isNaN(arg.value) : arg.value !== 0n) ? 1 : 0 };
+  if (param.type === 'f32' || param.type === 'f64') return { kind: 'number', value: Number(arg.value) };
+  const [min, max] = INT_RANGE[param.type]!;
+  if (param.type === 'i64' || param.type === 'u64') {
+    if (arg.kind === 'number' && !Number.isSafeInteger(arg.value)) throw wrong(`${describeArg(arg)}, not a safe integer`);
+    const value = BigInt(arg.value);
+    if (value < min || value > max) throw wrong(`${describeArg(arg)}, out of range`);
+    return { kind: 'bigint', value };
+  }
+  if (arg.kind === 'bigint') {
+    if (arg.value < min || arg.value > max) throw wrong(`${describeArg(arg)}, out of range`);
+    return { kind: 'number', value: Number(arg.value) };
+  }
+  return arg;
+}
+
+/** Checks a call against its export's signature: the argument count, then each argument. */
+function checkTyped(fn: string, args: readonly CheckedArg[], signature: ExportSignature, info: CallInfo): void {
+  const { params } = signature;
+  if (args.length !== params.length) {
+    const list = params.map((p) => p.name).join(', ');
+    throw new SerializationError(
+      `wasmpool: ${fn}(${list}) takes ${params.length} argument(s), but got ${args.length}. C: \`${signature.c}\`. Fix: pass one argument per parameter; one typed array fills a pointer and the length after it.`,
+      info,
+    );
+  }
+  args.forEach((arg, index) => typedValue(fn, index, arg, params[index]!, info));
+}
+
+/** How the host should read the result: as the caller says, else as the signature says. */
+export function returnsOf(returns: ReturnKind | undefined, signature: ExportSignature | undefined): ReturnKind {
+  if (returns !== undefined) return returns;
+  switch (signature?.returns) {
+    case 'void': return 'void';
+    case 'string': return 'string';
+    case 'i64': case 'u64': return 'bigint';
+    default: return 'number';
+  }
+}
+
+/**
+ * What a call resolves to, from the value the host read: `undefined` for void, and, when it
+ * was read as the signature says, the C type's own value: unsigned integers and pointers
+ * unsigned (the wasm ABI returns them as signed i32/i64), bool as a boolean.
+ */
+export function fromWire(value: unknown, returns: ReturnKind | undefined, signature: ExportSignature | undefined): unknown {
+  const kind = returnsOf(returns, signature);
+  if (kind === 'void') return undefined;
+  if (!signature || kind !== returnsOf(undefined, signature)) return value;
+  if (typeof value === 'number') {
+    switch (signature.returns) {
+      case 'u32': case 'pointer': return value >>> 0;
+      case 'u16': return value & 0xffff;
+      case 'u8': return value & 0xff;
+      case 'i16': return (value << 16) >> 16;
+      case 'i8': return (value << 24) >> 24;
+      case 'bool': return value !== 0;
+    }
+  }
+  if (typeof value === 'bigint' && signature.returns === 'u64') return BigInt.asUintN(64, value);
+  return value;
 }
 
 /**

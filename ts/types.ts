@@ -32,7 +32,8 @@ export type TypedArray =
  * - `string`, copied into wasm memory as NUL-terminated UTF-8 (`const char *`);
  * - a typed array, which fills a C pointer-plus-length pair (`float *xs, size_t len`): it is
  *   copied into wasm memory before the call and copied back into the same array after it,
- *   so in-out buffers work.
+ *   so in-out buffers work (a module built by wasmpool-cc skips the copy back when the C
+ *   pointer is `const`).
  */
 export type KernelArg = number | boolean | bigint | string | TypedArray | WasmBuffer;
 
@@ -91,7 +92,8 @@ export interface CallOptions {
    * How to read what the C function returns: `'number'` (any C number up to 53 bits),
    * `'bigint'` (`int64_t`), `'string'` (a `char *` to NUL-terminated UTF-8, decoded by the
    * host), or `'void'` (resolves to `undefined`).
-   * @default 'number'
+   * @default as the C prototype says, for a module built by wasmpool-cc (unsigned integers
+   *   unsigned, 64-bit ones bigint, `char *` a string, bool a boolean); else `'number'`
    */
   returns?: ReturnKind;
 }

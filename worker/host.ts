@@ -5,12 +5,14 @@
  * to the pool and its completion awaited with Atomics.waitAsync, so heartbeats and
  * messages keep flowing while C runs for minutes.
  */
-import type { CallMessage, FromHost, InitMessage, ToHost, WireArg } from '../ts/protocol';
+import type { CallMessage, ExportSignature, FromHost, InitMessage, ToHost, WireArg } from '../ts/protocol';
 
 /* The parts of an Emscripten module the host uses. */
 interface EmscriptenModule {
   wasmpoolMemory(): WebAssembly.Memory;
   wasmpoolExports: string[];
+  /** The signature table, in modules built by wasmpool-cc (its generated --pre-js). */
+  wasmpoolSignatures?: Record<string, ExportSignature>;
   /** The raw wasm exports: their `length` is the C parameter count. */
   asm: Record<string, { length: number }>;
   PThread: { unusedWorkers: Worker[] };
@@ -158,6 +160,7 @@ async function init(message: InitMessage): Promise<void> {
     exports,
     memory: module.wasmpoolMemory(),
     arena: { ptr: arena, bytes: arena ? message.allocBytes : 0 },
+    ...(module.wasmpoolSignatures ? { signatures: module.wasmpoolSignatures } : {}),
   });
 }
 

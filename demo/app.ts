@@ -1,0 +1,43 @@
+/**
+ * The demo page: one pool for blur, sort, the crash lab, logs and status; Mandelbrot makes a
+ * pool per thread count. Everything here uses dist/wasmpool.mjs, as an application would.
+ */
+import { ThreadPoolManager } from '/dist/wasmpool.mjs';
+import { byId } from './dom';
+import { MODULE_URL, type Kernels } from './kernels';
+import { setupBlur } from './sections/blur';
+import { setupCrashLab } from './sections/crash-lab';
+import { explainIsolation } from './sections/isolation';
+import { setupLogs } from './sections/logs';
+import { setupMandelbrot } from './sections/mandelbrot';
+import { setupSort } from './sections/sort';
+import { setupFrameMeter, setupStatus } from './sections/status';
+
+function showSupport(): boolean {
+  const s = ThreadPoolManager.supported();
+  const isolated = byId('isolated');
+  isolated.textContent = String(s.crossOriginIsolated);
+  isolated.className = s.crossOriginIsolated ? 'yes' : 'no';
+  return s.crossOriginIsolated && s.sharedArrayBuffer;
+}
+
+function main(): void {
+  setupFrameMeter();
+  if (!showSupport()) {
+    void explainIsolation();
+    return;
+  }
+  const pool = new ThreadPoolManager<Kernels>({ module: MODULE_URL, idleShutdownMs: 30_000 });
+  setupStatus(pool);
+  setupLogs(pool);
+  setupCrashLab(pool);
+  setupSort(pool);
+  setupBlur(pool).catch((err: unknown) => {
+    byId('blur-status').textContent = `could not load the image: ${String(err)}`;
+  });
+  setupMandelbrot();
+  void pool.ready().catch(() => {}); // start now, so the status shows it; failures reach each call
+  document.body.dataset.ready = 'true';
+}
+
+main();

@@ -1,0 +1,167 @@
+// The demo page (demo/index.html), served as `npm start` serves it: COOP/COEP and the strict
+// Content-Security-Policy. Uses every section and checks what it shows; any CSP violation
+// (reported by the browser to the server, from the page and its workers) or uncaught page
+// error fails. Saves a screenshot to test-results/demo.png.
+import type { Page } from '@playwright/test';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startServer } from '../demo/server.mjs';
+import { expect, test } from './test';
+
+const SCREENSHOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'test-results', 'demo.png');
+
+// crash_lab modes (c/kernels/kernels.h) and the error code each one must show.
+const CRASHES: [mode: string, code: string][] = [
+  ['panic', 'PANIC'], ['wp_assert', 'PANIC'], ['abort', 'PANIC'], ['assert', 'PANIC'], ['trap', 'PANIC'],
+  ['oob', 'PANIC'], ['stack_overflow', 'PANIC'], ['infinite_loop', 'TASK_TIMEOUT'],
+  ['cancellable_loop', 'CANCELLED'], ['exit', 'PANIC'],
+];
+
+let server: { url: string; close: () => Promise<void> };
+const violations: unknown[] = [];
+
+test.beforeAll(async () => {
+  server = await startServer({ port: 0, csp: true, onCspViolation: (report) => violations.push(report) });
+});
+test.afterAll(async () => {
+  await server.close();
+});
+
+/** Opens the demo on `url`; returns the console lines as they come ("type: text"). */
+async function open(page: Page, url: string): Promise<string[]> {
+  const lines: string[] = [];
+  page.on('console', (m) => lines.push(`${m.type()}: ${m.text()}`));
+  await page.setViewportSize({ width: 1400, height: 1000 });
+  await page.goto(`${url}/demo/`);
+  return lines;
+}
+
+/** How much neighbouring pixels differ: a blur lowers it. */
+function edgeEnergy(page: Page, selector: string): Promise<number> {
+  return page.$eval(selector, (canvas: HTMLCanvasElement) => {
+    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+    let sum = 0;
+    for (let i = 4; i < data.length; i += 4) sum += Math.abs(data[i] - data[i - 4]) + Math.abs(data[i + 1] - data[i - 3]);
+    return sum;
+  });
+}
+
+test('the demo, under COOP/COEP and the CSP: every section works', async ({ page }) => {
+  test.setTimeout(150_000);
+  const consoleLines = await open(page, server.url);
+
+  await test.step('status: ready, with a heartbeat', async () => {
+    await expect(page.locator('#isolated')).toHaveText('true');
+    await expect(page.locator('#pool-state')).toHaveAttribute('data-state', 'ready', { timeout: 15_000 });
+    await expect.poll(async () => Number(await page.locator('#heartbeat').getAttribute('data-beats'))).toBeGreaterThan(2);
+    await expect(page.locator('#heartbeat')).toHaveAttribute('data-alive', 'true');
+    await expect(page.locator('#stat-threads')).not.toHaveText('–');
+  });
+
+  await test.step('Mandelbrot: rendered in parallel, with the speedup over one thread', async () => {
+    await expect(page.locator('#mandel-status')).toContainText('best of 2 runs', { timeout: 45_000 });
+    const image = await page.$eval('#mandel-canvas', (canvas: HTMLCanvasElement) => {
+      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+      const colours = new Set<number>();
+      let lit = 0, samples = 0;
+      for (let i = 0; i < data.length; i += 4 * 97) {
+        samples++;
+        if (data[i] + data[i + 1] + data[i + 2] > 0) lit++;
+        colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+      }
+      return { lit: lit / samples, colours: colours.size };
+    });
+    expect(image.lit).toBeGreaterThan(0.3); // the set is black, the rest is coloured
+    expect(image.colours).toBeGreaterThan(50);
+    const speedup = Number(await page.locator('#mandel-speedup').getAttribute('data-speedup'));
+    const threads = await page.locator('#mandel-speedup').getAttribute('data-threads');
+    expect(speedup).toBeGreaterThan(0);
+    await expect(page.locator('#mandel-chart .chart-bar')).toHaveCount(threads === '1' ? 1 : 2);
+    const status = await page.locator('#mandel-status').textContent();
+    test.info().annotations.push({ type: 'mandelbrot-speedup', description: `×${speedup.toFixed(2)} on ${threads} threads (${status})` });
+    console.log(`Mandelbrot speedup shown by the demo: ×${speedup.toFixed(2)} on ${threads} threads (${status})`);
+  });
+
+  await test.step('blur: the slider blurs the photo', async () => {
+    await expect(page.locator('#blur-canvas')).toHaveAttribute('data-radius', '0');
+    const sharp = await edgeEnergy(page, '#blur-canvas');
+    await page.$eval('#blur-radius', (input: HTMLInputElement) => {
+      for (const r of [3, 6, 9, 12]) { // a drag: the blurs coalesce to the last radius
+        input.value = String(r);
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+      }
+    });
+    await expect(page.locator('#blur-canvas')).toHaveAttribute('data-radius', '12');
+    await expect(page.locator('#blur-status')).toContainText('radius 12');
+    expect(await edgeEnergy(page, '#blur-canvas')).toBeLessThan(sharp * 0.7);
+  });
+
+  await test.step('sort: 10^7 numbers with progress to 100%, then one cancelled', async () => {
+    await page.click('#sort-start');
+    await expect(page.locator('#sort-result')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+    await expect(page.locator('#sort-result')).toContainText('sorted');
+    await expect(page.locator('#sort-progress')).toHaveAttribute('data-reported', '100');
+    await expect(page.locator('#sort-percent')).toHaveText('100%');
+
+    const restarts = await page.locator('#stat-restarts').textContent();
+    await page.click('#sort-start');
+    await expect(page.locator('#sort-result')).toContainText('sorting', { timeout: 10_000 });
+    await expect(page.locator('#sort-cancel')).toBeEnabled();
+    await page.click('#sort-cancel');
+    await expect(page.locator('#sort-result')).toHaveAttribute('data-state', 'cancelled');
+    await expect(page.locator('#sort-result')).toHaveAttribute('data-code', 'CANCELLED');
+    await expect(page.locator('#sort-result')).toContainText('CancelledError (CANCELLED)');
+    // C saw wp_cancelled() and returned within the grace period: no restart.
+    await page.waitForTimeout(800);
+    await expect(page.locator('#stat-restarts')).toHaveText(restarts!);
+  });
+
+  await test.step('crash lab: each way to fail shows its error, then a call works', async () => {
+    for (const [mode, code] of CRASHES) {
+      await page.click(`#crash-buttons button[data-mode="${mode}"]`);
+      await expect(page.locator('#crash-result')).toHaveAttribute('data-finished', mode, { timeout: 15_000 });
+      await expect(page.locator('#crash-result'), mode).toHaveAttribute('data-code', code);
+      await expect(page.locator('#crash-recovery'), mode).toHaveAttribute('data-ok', 'true');
+      await expect(page.locator('#crash-restart'), mode).toHaveAttribute('data-restarted', String(code !== 'CANCELLED'));
+      if (code === 'PANIC') {
+        await expect(page.locator('#crash-name')).toHaveText('PanicError');
+        await expect(page.locator('#crash-thread-out')).toHaveText(/^thread \d+$/);
+        await expect(page.locator('#crash-restart')).toContainText('pool restarted');
+      }
+    }
+    await expect(page.locator('#stat-restarts')).not.toHaveText('0');
+    expect(consoleLines.some((l) => l.startsWith('error: [wasmpool] panic on thread ') && l.includes('in crash_lab(): '))).toBe(true);
+  });
+
+  await test.step('logs: lines from the pool threads, tagged', async () => {
+    await expect(page.locator('#log-panel .log-line[data-thread]').first()).toBeVisible();
+    await expect(page.locator('#log-panel')).toContainText('about to fail with');
+    await page.click('#log-hello');
+    await expect(page.locator('#log-panel')).toContainText('probe line 1');
+    await expect(page.locator('#log-panel')).toContainText('probe stderr 1');
+    await expect(page.locator('#log-panel .log-line.error').first()).toBeVisible();
+  });
+
+  await page.evaluate(() => window.scrollTo(0, 0)); // the sticky status bar back on top
+  await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  expect(consoleLines.filter((l) => /Content.Security.Policy/i.test(l)), 'CSP messages in the console').toEqual([]);
+  expect(violations, 'Content-Security-Policy violations').toEqual([]);
+});
+
+test('without COOP/COEP the demo names the two headers, in the page and in the console', async ({ page }) => {
+  const plain = await startServer({ port: 0, isolate: false, csp: true, onCspViolation: (report) => violations.push(report) });
+  try {
+    const consoleLines = await open(page, plain.url);
+    const help = page.locator('#isolation-help');
+    await expect(help).toBeVisible();
+    await expect(help).toContainText('Cross-Origin-Opener-Policy: same-origin');
+    await expect(help).toContainText('Cross-Origin-Embedder-Policy: require-corp');
+    await expect(page.locator('#isolation-error')).toContainText('CrossOriginIsolationError (NOT_ISOLATED)');
+    await expect(page.locator('#isolated')).toHaveText('false');
+    const named = (l: string) => l.startsWith('error: ') && l.includes('Cross-Origin-Opener-Policy: same-origin') && l.includes('Cross-Origin-Embedder-Policy: require-corp');
+    await expect.poll(() => consoleLines.filter(named).length).toBeGreaterThanOrEqual(2); // the demo's how-to and wasmpool's error
+    expect(violations, 'Content-Security-Policy violations').toEqual([]);
+  } finally {
+    await plain.close();
+  }
+});

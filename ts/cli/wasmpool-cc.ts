@@ -1,0 +1,331 @@
+#!/usr/bin/env node
+/**
+ * wasmpool-cc: compiles a user's C into a wasmpool module, with the wasmpool core and the
+ * one set of Emscripten flags that the host worker and the pool threads expect (build.sh
+ * builds the project's own kernels with it too).
+ *
+ *   npx wasmpool-cc kernels.c [more.c ...] -o out/kernels.js [-O3] [--threads N] [-I dir] [-D X=Y]
+ *
+ * Writes out/kernels.{js,wasm,worker.js} and out/kernels.d.ts: every WP_EXPORT function of
+ * the sources is exported, described to TypeScript, and described to the page by a signature
+ * table embedded in the module (Module.wasmpoolSignatures, read by the host and the manager).
+ *
+ * Bundled by build.sh into dist/wasmpool-cc.mjs. No dependencies but Node and emcc.
+ */
+
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { MAX_THREADS } from '../options';
+import type { ExportSignature } from '../protocol';
+import { interfaceName, writeDts } from './dts';
+import { definesFunction, type Diagnostic, type Prototype, readSource, readTypedefs, type Typedefs } from './parse';
+
+const HELP = `Usage: wasmpool-cc <file.c>... -o <out/kernels.js> [options] [-- <emcc options>]
+
+Compiles C into a wasmpool module: <out>.js, <out>.wasm and <out>.worker.js, with the
+wasmpool core linked in, and <out>.d.ts: the types of every WP_EXPORT function, for
+  new ThreadPoolManager<Kernels>({ module: new URL('./kernels.js', import.meta.url) })
+
+Options:
+  -o <file.js>          the module to write (required); .wasm, .worker.js, .d.ts go beside it
+  -O0 -O1 -O2 -O3 -Os -Oz
+                        optimisation level (default -O2)
+  --threads <N>         pool threads when the page does not say (default: one per core);
+                        ThreadPoolManager's \`threads\` option is always said, and wins
+  -I <dir>              a directory of headers (also -I<dir>)
+  -D <NAME[=VALUE]>     a preprocessor definition (also -D<NAME>, and -U <NAME>)
+  --interface <Name>    the .d.ts interface's name (default from the output: kernels.js -> Kernels)
+  -v, --verbose         print the emcc command line
+  -h, --help            this help
+  -- <options>          everything after -- goes to emcc as it is, e.g. -- -msimd128 -g
+
+C to TypeScript: a pointer followed by an integer parameter is one typed array (uint8_t *
+-> Uint8Array, float * -> Float32Array, ...) whose length fills the integer; an array
+behind a const pointer is copied in only, any other is copied back after the call.
+const char * is a string; int64_t and uint64_t are bigint; bool is boolean; other
+numbers are number.
+
+Needs Emscripten's emcc on PATH, or EMCC=/path/to/emcc. Tested with Emscripten 3.1.6.`;
+
+const INSTALL_HINT = `wasmpool-cc needs Emscripten's emcc, which is not on PATH.
+  Debian or Ubuntu, as root:  apt-get install -y emscripten node-acorn
+    (Debian's emcc runs its JavaScript optimiser with Node modules from /usr/share/nodejs:
+    wasmpool-cc sets NODE_PATH=/usr/share/nodejs for it; to run emcc yourself, export it.)
+  Elsewhere: install the emsdk (https://emscripten.org/docs/getting_started/downloads.html),
+    then \`source ./emsdk_env.sh\`; or point EMCC at an emcc: EMCC=/path/to/emcc.
+  wasmpool-cc is tested with Emscripten 3.1.6.`;
+
+/** The factory name the host worker looks for (worker/host.ts FACTORY). */
+const FACTORY = 'createWasmpoolModule';
+
+class UsageError extends Error {}
+
+interface Options {
+  sources: string[];
+  /** .o and .a files: linked, not read. */
+  objects: string[];
+  output: string;
+  optimize: string;
+  threads: number | undefined;
+  includes: string[];
+  defines: string[];
+  interfaceName: string | undefined;
+  verbose: boolean;
+  passthrough: string[];
+}
+
+const SOURCE = /\.(c|cc|cpp|cxx)$/i;
+
+function parseArgs(argv: string[]): Options | 'help' {
+  const o: Options = {
+    sources: [], objects: [], output: '', optimize: '-O2', threads: undefined, includes: [], defines: [],
+    interfaceName: undefined, verbose: false, passthrough: [],
+  };
+  const value = (i: number, flag: string): string => {
+    const v = argv[i + 1];
+    if (v === undefined) throw new UsageError(`${flag} needs a value`);
+    return v;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    let m: RegExpExecArray | null;
+    if (a === '-h' || a === '--help') return 'help';
+    else if (a === '--') {
+      o.passthrough = argv.slice(i + 1);
+      break;
+    } else if (a === '-o' || a === '--output') o.output = value(i++, a);
+    else if ((m = /^(?:-o|--output=)(.+)$/.exec(a))) o.output = m[1]!;
+    else if (/^-O[0-3sz]$/.test(a)) o.optimize = a;
+    else if (a === '--threads' || (m = /^--threads=(.*)$/.exec(a))) {
+      const v = m ? m[1]! : value(i++, a);
+      const n = Number(v);
+      if (!/^\d+$/.test(v) || n < 1 || n > MAX_THREADS) throw new UsageError(`--threads must be an integer from 1 to ${MAX_THREADS}, got ${v}`);
+      o.threads = n;
+    } else if (a === '-I') o.includes.push(value(i++, a));
+    else if ((m = /^-I(.+)$/.exec(a))) o.includes.push(m[1]!);
+    else if (a === '-D' || a === '-U') o.defines.push(`${a}${value(i++, a)}`);
+    else if (/^-[DU].+$/.test(a)) o.defines.push(a);
+    else if (a === '--interface') o.interfaceName = value(i++, a);
+    else if ((m = /^--interface=(.+)$/.exec(a))) o.interfaceName = m[1]!;
+    else if (a === '-v' || a === '--verbose') o.verbose = true;
+    else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}; options for emcc go after --, e.g. wasmpool-cc k.c -o k.js -- ${a}`);
+    else if (SOURCE.test(a)) o.sources.push(a);
+    else if (/\.(o|a)$/.test(a)) o.objects.push(a);
+    else if (/\.(h|hpp|hh)$/i.test(a)) throw new UsageError(`${a} is a header: pass the .c files; their headers are found through #include (add -I <dir> if needed)`);
+    else throw new UsageError(`${a} is not a C source (.c, .cc, .cpp) nor an object (.o, .a)`);
+  }
+  if (o.sources.length === 0 && o.objects.length === 0) throw new UsageError('no C sources given');
+  if (o.output === '') throw new UsageError('no output given: -o out/kernels.js');
+  if (!o.output.endsWith('.js')) throw new UsageError(`the output must be a .js file (its .wasm, .worker.js and .d.ts go beside it), got ${o.output}`);
+  if (o.interfaceName !== undefined && !/^[A-Za-z_$][\w$]*$/.test(o.interfaceName)) throw new UsageError(`--interface must be a TypeScript identifier, got ${o.interfaceName}`);
+  return o;
+}
+
+/** The installed package's root: the CLI is dist/wasmpool-cc.mjs in it. */
+function packageRoot(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (const candidate of [path.resolve(here, '..'), path.resolve(here, '../..')]) {
+    if (existsSync(path.join(candidate, 'c', 'include', 'wasmpool.h'))) return candidate;
+  }
+  throw new Error(`cannot find the wasmpool core (c/include/wasmpool.h) beside the CLI in ${here}; reinstall wasmpool`);
+}
+
+function findOnPath(command: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const file = path.join(dir, command);
+    try {
+      accessSync(file, constants.X_OK);
+      if (statSync(file).isFile()) return file;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The Emscripten flags of every wasmpool module, in one place. The host worker
+ * (worker/host.ts), the runtime's JavaScript half (worker/pre.js, worker/library.js) and the
+ * C runtime (c/src/runtime_wasm.c) depend on each of them.
+ */
+export function emccFlags(root: string, o: Pick<Options, 'optimize' | 'threads'>, exported: string[]): string[] {
+  return [
+    '-pthread', o.optimize, `-I${path.join(root, 'c', 'include')}`, '-Wno-pthreads-mem-growth',
+    '-sMODULARIZE=1', `-sEXPORT_NAME=${FACTORY}`, // the factory the host worker looks for
+    '-sWASM_BIGINT=1', // int64_t crosses to JS as BigInt
+    '-sFILESYSTEM=0', // stdout/stderr only: library.js sends them to the page
+    '-Wl,--wrap=exit', // exit() on a pool thread is a panic (runtime_wasm.c)
+    '-sENVIRONMENT=web,worker', // loaded in the host worker; no Node code paths
+    '-sALLOW_MEMORY_GROWTH=1', '-sINITIAL_MEMORY=64MB', '-sMAXIMUM_MEMORY=2GB',
+    // Workers are started with the module, so pthread_create never waits on the event loop.
+    // createWasmpoolModule({wasmpoolThreads: n}) picks the count (the manager always does);
+    // without it, --threads N, else one per core.
+    `-sPTHREAD_POOL_SIZE=Module['wasmpoolThreads']||${o.threads ?? 'navigator.hardwareConcurrency'}`,
+    '-sPTHREAD_POOL_SIZE_STRICT=2', // pool exhausted: pthread_create fails (EAGAIN), no deadlock
+    '-sDYNAMIC_EXECUTION=0', // invariant 7: no eval, no new Function
+    '-sSTACK_OVERFLOW_CHECK=2', // a C stack overflow aborts instead of corrupting the heap
+    '--profiling-funcs', // C function names in wasm stack traces
+    `-sEXPORTED_FUNCTIONS=${[...exported.map((n) => `_${n}`), '_malloc', '_free'].join(',')}`,
+    '-sEXPORTED_RUNTIME_METHODS=PThread',
+    '--js-library', path.join(root, 'worker', 'library.js'),
+    '--pre-js', path.join(root, 'worker', 'pre.js'),
+  ];
+}
+
+/** Reads the WP_EXPORT prototypes of the sources and of the headers they include (depth first). */
+function readPrototypes(sources: string[], includeDirs: string[], coreInclude: string): { prototypes: Prototype[]; diagnostics: Diagnostic[] } {
+  const files: string[] = [];
+  const seen = new Set<string>();
+  const texts = new Map<string, string>();
+  const visit = (file: string) => {
+    const real = path.resolve(file);
+    if (seen.has(real)) return;
+    seen.add(real);
+    let text: string;
+    try {
+      text = readFileSync(real, 'utf8');
+    } catch {
+      return; // emcc reports a missing file
+    }
+    texts.set(real, text);
+    // A quick pass for includes; the full read comes once every typedef is known.
+    for (const m of text.matchAll(/^[ \t]*#[ \t]*include[ \t]*"([^"]+)"/gm)) {
+      const name = m[1]!;
+      const found = [path.dirname(real), ...includeDirs].map((d) => path.resolve(d, name)).find((f) => existsSync(f));
+      if (found && !found.startsWith(coreInclude + path.sep)) visit(found);
+    }
+    files.push(real);
+  };
+  sources.forEach(visit);
+  const typedefs: Typedefs = new Map();
+  for (const file of files) readTypedefs(texts.get(file)!, typedefs);
+  const byName = new Map<string, Prototype>();
+  const diagnostics: Diagnostic[] = [];
+  for (const file of files) {
+    const relative = path.relative(process.cwd(), file);
+    const info = readSource(relative.startsWith('..') || path.isAbsolute(relative) ? file : relative, texts.get(file)!, typedefs);
+    diagnostics.push(...info.diagnostics);
+    for (const p of info.prototypes) {
+      const known = byName.get(p.name);
+      if (!known) byName.set(p.name, p);
+      else {
+        // A header's declaration names and documents it; the definition proves it exists.
+        known.defined ||= p.defined;
+        known.doc ??= p.doc;
+      }
+    }
+  }
+  // Marked in a header, defined without the mark: exported all the same.
+  for (const p of byName.values()) {
+    if (!p.defined) p.defined = sources.some((s) => definesFunction(texts.get(path.resolve(s)) ?? '', p.name));
+  }
+  return { prototypes: [...byName.values()], diagnostics };
+}
+
+/** The names of the WP_EXPORT functions the core defines (the runtime's wp_rt_*). */
+function coreExports(coreSources: string[]): string[] {
+  const names: string[] = [];
+  for (const file of coreSources) {
+    const info = readSource(file, readFileSync(file, 'utf8'), new Map());
+    for (const p of info.prototypes) if (p.defined) names.push(p.name);
+  }
+  return names;
+}
+
+function run(argv: string[]): number {
+  let o: Options | 'help';
+  try {
+    o = parseArgs(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`wasmpool-cc: ${err.message}\nRun wasmpool-cc --help for the usage.`);
+    return 2;
+  }
+  if (o === 'help') {
+    console.log(HELP);
+    return 0;
+  }
+  for (const file of o.sources) {
+    if (!existsSync(file)) {
+      console.error(`wasmpool-cc: ${file}: no such file`);
+      return 1;
+    }
+  }
+
+  const root = packageRoot();
+  const coreInclude = path.join(root, 'c', 'include');
+  const coreSources = readdirSync(path.join(root, 'c', 'src')).filter((f) => f.endsWith('.c')).sort().map((f) => path.join(root, 'c', 'src', f));
+
+  const { prototypes, diagnostics } = readPrototypes(o.sources, o.includes, coreInclude);
+  for (const d of diagnostics) console.error(`${d.file}:${d.line}: ${d.level}: ${d.message}`);
+  if (diagnostics.some((d) => d.level === 'error')) return 1;
+  const exported = prototypes.filter((p) => p.defined);
+  if (exported.length === 0) console.error('wasmpool-cc: warning: no function in the sources is marked WP_EXPORT, so the module has nothing to call');
+
+  const emcc = process.env.EMCC || findOnPath('emcc');
+  if (!emcc || !existsSync(emcc)) {
+    console.error(INSTALL_HINT);
+    return 1;
+  }
+  if (realpathSync(emcc).startsWith('/usr/share/emscripten/') && !existsSync('/usr/share/nodejs/acorn')) {
+    console.error('wasmpool-cc: Debian\'s emcc needs the acorn Node module. As root, run:\n  apt-get install -y node-acorn');
+    return 1;
+  }
+
+  // The table and the export list reach the module through a generated --pre-js.
+  const table: Record<string, ExportSignature> = {};
+  for (const p of exported) table[p.name] = p.signature;
+  const tmp = mkdtempSync(path.join(tmpdir(), 'wasmpool-cc-'));
+  try {
+    const preJs = path.join(tmp, 'wasmpool-signatures.pre.js');
+    writeFileSync(preJs, [
+      '// Generated by wasmpool-cc: the exports the page may call, and their C signatures.',
+      `Module['wasmpoolExports'] = ${JSON.stringify(exported.map((p) => p.name))};`,
+      `Module['wasmpoolSignatures'] = ${JSON.stringify(table)};`,
+      '',
+    ].join('\n'));
+    const names = [...coreExports(coreSources), ...exported.map((p) => p.name)];
+    const args = [
+      ...emccFlags(root, o, [...new Set(names)]),
+      '--pre-js', preJs,
+      ...o.includes.map((d) => `-I${d}`),
+      ...o.defines,
+      ...o.passthrough,
+      ...coreSources,
+      ...o.sources,
+      ...o.objects,
+      '-o', o.output,
+    ];
+    if (o.verbose) console.error(['emcc', ...args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' '));
+    mkdirSync(path.dirname(path.resolve(o.output)), { recursive: true });
+    // Debian's emcc runs its JS optimiser with the system's Node modules (acorn).
+    const nodePath = existsSync('/usr/share/nodejs') ? ['/usr/share/nodejs', process.env.NODE_PATH].filter(Boolean).join(path.delimiter) : process.env.NODE_PATH;
+    const result = spawnSync(emcc, args, { stdio: 'inherit', env: { ...process.env, ...(nodePath ? { NODE_PATH: nodePath } : {}) } });
+    if (result.error) {
+      console.error(`wasmpool-cc: cannot run ${emcc}: ${result.error.message}`);
+      return 1;
+    }
+    if (result.status !== 0) {
+      console.error(`wasmpool-cc: emcc failed${result.signal ? ` (${result.signal})` : ` with exit code ${result.status}`}`);
+      return result.status || 1;
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+
+  const moduleFile = path.basename(o.output);
+  const name = o.interfaceName ?? interfaceName(moduleFile.replace(/\.js$/, ''));
+  const dtsFile = o.output.replace(/\.js$/, '.d.ts');
+  const dts = writeDts(moduleFile, name, o.sources.map((s) => path.basename(s)), exported.map((p) => ({ name: p.name, doc: p.doc, signature: p.signature })));
+  writeFileSync(dtsFile, dts);
+  const base = moduleFile.replace(/\.js$/, '');
+  console.log(`wasmpool-cc: wrote ${path.join(path.dirname(o.output), `${base}.{js,wasm,worker.js,d.ts}`)}: ${exported.length} export(s)${exported.length ? `: ${exported.map((p) => p.name).join(', ')}` : ''}`);
+  return 0;
+}
+
+process.exitCode = run(process.argv.slice(2));
