@@ -87,19 +87,23 @@ test('a 30 s call with heartbeatTimeoutMs 2000 is not a lost heartbeat', async (
 test('logs arrive while the host is busy', async ({ page }) => {
   const r = await page.evaluate(async () => {
     const { ThreadPoolManager } = (window as any).wasmpool;
-    const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2, heartbeatTimeoutMs: 5000 });
+    const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2, heartbeatTimeoutMs: 10_000 });
     await pool.ready();
+    const t0 = performance.now();
     const arrivals: number[] = [];
-    pool.on('log', () => arrivals.push(performance.now()));
-    const call = pool.call('probe_log', [2]).then(() => performance.now());
-    await pool.debugWedgeHost(1500); // the host blocks right after it has submitted the call
+    pool.on('log', (l: any) => { if (l.text.startsWith('slow line')) arrivals.push(performance.now() - t0); });
+    // C logs a line every 200 ms for a second, while the host blocks for three.
+    const call = pool.call('probe_log_slowly', [5, 200]).then(() => performance.now() - t0);
+    await pool.debugWedgeHost(3000);
     const resolvedAt = await call;
     await pool.shutdown();
-    return { logs: arrivals.length, lastLog: Math.max(...arrivals), resolvedAt };
+    return { arrivals, resolvedAt };
   });
-  expect(r.logs).toBe(6);
-  // The result needs the host; the logs did not wait for it.
-  expect(r.resolvedAt - r.lastLog).toBeGreaterThan(1000);
+  expect(r.arrivals.length).toBe(5);
+  // They came as they were written, a second apart in all, long before the host could
+  // deliver the call's result.
+  expect(r.arrivals[4] - r.arrivals[0]).toBeGreaterThan(600);
+  expect(r.resolvedAt - r.arrivals[4]).toBeGreaterThan(1000);
 });
 
 test('a pool driven from inside a user\'s own Web Worker', async ({ page }) => {

@@ -12,6 +12,8 @@ export interface CallInfo {
   functionName?: string;
 }
 
+/** Every subclass names itself with a string literal, not `new.target.name`: minifiers
+ * rename classes in users' production builds, and `err.name` must survive that. */
 export abstract class WasmPoolError extends Error {
   abstract readonly code: string;
   readonly callId?: number;
@@ -19,7 +21,6 @@ export abstract class WasmPoolError extends Error {
 
   constructor(message: string, info: CallInfo = {}, options?: { cause?: unknown }) {
     super(message, options);
-    this.name = new.target.name;
     this.callId = info.callId;
     this.functionName = info.functionName;
   }
@@ -28,6 +29,7 @@ export abstract class WasmPoolError extends Error {
 /** The module is missing or not wasm, or workers cannot start. */
 export class WorkerInitError extends WasmPoolError {
   readonly code = 'WORKER_INIT_FAILED';
+  override readonly name = 'WorkerInitError';
   /** The URL that failed to load, when one did. */
   readonly url?: string;
   constructor(message: string, url?: string, options?: { cause?: unknown }) {
@@ -39,36 +41,43 @@ export class WorkerInitError extends WasmPoolError {
 /** The page lacks COOP/COEP, so there is no SharedArrayBuffer. */
 export class CrossOriginIsolationError extends WasmPoolError {
   readonly code = 'NOT_ISOLATED';
+  override readonly name = 'CrossOriginIsolationError';
 }
 
 /** Unknown export, wrong arity, or an argument that cannot be marshalled. Nothing reached C. */
 export class SerializationError extends WasmPoolError {
   readonly code = 'SERIALIZATION_FAILED';
+  override readonly name = 'SerializationError';
 }
 
 /** The call ran past its timeout. */
 export class TimeoutError extends WasmPoolError {
   readonly code = 'TASK_TIMEOUT';
+  override readonly name = 'TimeoutError';
 }
 
 /** The caller's AbortSignal fired. */
 export class CancelledError extends WasmPoolError {
   readonly code = 'CANCELLED';
+  override readonly name = 'CancelledError';
 }
 
 /** More than `maxPending` calls were waiting. */
 export class PoolBusyError extends WasmPoolError {
   readonly code = 'WORKER_BUSY';
+  override readonly name = 'PoolBusyError';
 }
 
 /** A call after `shutdown()`, or one pending at shutdown. */
 export class PoolShutdownError extends WasmPoolError {
   readonly code = 'POOL_SHUTDOWN';
+  override readonly name = 'PoolShutdownError';
 }
 
 /** This call's C code panicked, aborted or trapped. */
 export class PanicError extends WasmPoolError {
   readonly code = 'PANIC';
+  override readonly name = 'PanicError';
   /** The pool thread that failed (0 .. threads-1), when known. */
   readonly thread?: number;
   /** The panic message: wp_panic's text, the assertion, or the trap's name. */
@@ -85,11 +94,13 @@ export class PanicError extends WasmPoolError {
 /** Another call's fault took the instance down under this one. */
 export class PoolCrashedError extends WasmPoolError {
   readonly code = 'POOL_CRASHED';
+  override readonly name = 'PoolCrashedError';
 }
 
 /** The host stopped answering. */
 export class HeartbeatLostError extends WasmPoolError {
   readonly code = 'HEARTBEAT_LOST';
+  override readonly name = 'HeartbeatLostError';
 }
 
 /** Every error's stable code. */

@@ -7,7 +7,7 @@
 
 import { Arena } from './arena';
 import { HeartbeatLostError, WorkerInitError } from './errors';
-import type { CallErrorMessage, FromThread, InitMessage, ReadyMessage, ResultMessage, ToHost } from './protocol';
+import type { CallErrorMessage, ExportSignature, FromThread, InitMessage, ReadyMessage, ResultMessage, ToHost } from './protocol';
 
 /** How long a starting host may take to send its first message (its script is downloading). */
 const FIRST_BEAT_TIMEOUT_MS = 10_000;
@@ -46,6 +46,9 @@ type Phase = 'new' | 'starting' | 'ready' | 'dead';
 
 let generations = 0;
 
+/** The host worker's file name, beside wasmpool's own module. */
+const HOST_SCRIPT = 'wasmpool-host.js';
+
 export class HostInstance {
   /** The module's shared memory, and the pool.alloc arena in it (after ready). */
   memory: WebAssembly.Memory | null = null;
@@ -61,6 +64,7 @@ export class HostInstance {
   #ports: MessagePort[] = [];
   #startSettle: { resolve: () => void; reject: (err: WorkerInitError) => void } | null = null;
   #exports: ReadonlyMap<string, number> = new Map();
+  #signatures: ReadonlyMap<string, ExportSignature> = new Map();
   #threads = 0;
   #lastBeat = 0;
   #beaten = false;
@@ -70,12 +74,19 @@ export class HostInstance {
   constructor(config: InstanceConfig, listener: InstanceListener) {
     this.#config = config;
     this.#listener = listener;
-    this.hostUrl = config.workerUrl ?? new URL('./wasmpool-host.js', import.meta.url).href;
+    // For messages only. Not written as `new URL('./…', import.meta.url)`: bundlers would
+    // ship the script a second time as a plain asset, beside the worker #spawn ships.
+    this.hostUrl = config.workerUrl ?? new URL(HOST_SCRIPT, import.meta.url).href;
   }
 
   /** The module's callable exports, name -> C parameter count (after ready). */
   get exports(): ReadonlyMap<string, number> {
     return this.#exports;
+  }
+
+  /** The module's signature table (after ready); empty unless wasmpool-cc built it. */
+  get signatures(): ReadonlyMap<string, ExportSignature> {
+    return this.#signatures;
   }
 
   /** Pool threads, as the host reported them (after ready). */
@@ -205,6 +216,7 @@ export class HostInstance {
         this.memory = ready.memory;
         this.arena = ready.arena.bytes > 0 ? new Arena(ready.arena.ptr, ready.arena.bytes) : null;
         this.#exports = new Map(Object.entries(ready.exports ?? {}));
+        this.#signatures = new Map(Object.entries(ready.signatures ?? {}));
         this.#threads = ready.threads;
         const settle = this.#startSettle;
         this.#startSettle = null;

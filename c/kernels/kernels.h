@@ -101,6 +101,7 @@ WP_EXPORT void probe_increment(uint8_t *bytes, size_t len); /* bytes[i]++ */
 WP_EXPORT void probe_log(int count); /* count lines each by wp_log, printf, fprintf(stderr) */
 WP_EXPORT int probe_wait_cancel(void); /* spins on one thread until cancelled; logs the thread */
 WP_EXPORT int probe_grow(int mib);      /* keeps mib MiB of heap, growing memory; 1 if it could */
+WP_EXPORT void probe_log_slowly(int count, int ms); /* count wp_log lines, ms apart */
 
 #ifdef __cplusplus
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "kernels.h"
 
@@ -43,4 +44,16 @@ WP_EXPORT int probe_grow(int mib) {
   if (!block) return 0;
   for (size_t i = 0; i < (size_t)mib << 20; i += 4096) block[i] = 1;
   return 1;
+}
+
+/* Logs `count` lines `ms` milliseconds apart, busy-waiting in between: a call whose logs
+ * keep coming while the host is kept busy. */
+WP_EXPORT void probe_log_slowly(int count, int ms) {
+  struct timespec start, now;
+  for (int i = 0; i < count; i++) {
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    do clock_gettime(CLOCK_MONOTONIC, &now);
+    while ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 < ms);
+    wp_log("slow line %d", i);
+  }
 }
