@@ -175,7 +175,7 @@ test.describe('a Vite app using the npm tarball', () => {
         scaled: [2, 4, 6, 9],
         quotient: 42,
         threads: 4,
-        panic: { code: 'PANIC' },
+        panic: { name: 'PanicError', code: 'PANIC' }, // the name survives Vite's minifier
         recovered: 5,
         restarts: 1,
         completed: 5,
