@@ -11,6 +11,8 @@ import type { CallErrorMessage, ExportSignature, FromThread, InitMessage, ReadyM
 
 /** How long a starting host may take to send its first message (its script is downloading). */
 const FIRST_BEAT_TIMEOUT_MS = 10_000;
+/** How long a host may take from its script to ready: compiling a large module included. */
+const START_TIMEOUT_MS = 60_000;
 
 export interface InstanceConfig {
   /** options.workerUrl, absolute; undefined for the host script beside wasmpool's own. */
@@ -148,6 +150,16 @@ export class HostInstance {
       worker.postMessage(init, ports);
       this.#lastBeat = performance.now();
       this.#armWatchdog();
+      // A host that beats but never gets ready (a pool thread whose script never loads, a
+      // module that never finishes instantiating) must not leave ready() pending forever.
+      setTimeout(() => {
+        if (this.#phase === 'starting') {
+          this.abort(new WorkerInitError(
+            `wasmpool: the module ${this.#config.moduleUrl} was not ready within ${START_TIMEOUT_MS / 1000} s`,
+            this.#config.moduleUrl,
+          ));
+        }
+      }, START_TIMEOUT_MS);
     });
   }
 
@@ -232,7 +244,7 @@ export class HostInstance {
         return;
       }
       case 'wasmpool:fault': {
-        // Not (yet) in protocol.ts: the host's backstop report of a pool thread's death.
+        // The host's backstop report of a pool thread's death (FaultMessage).
         const detail = String((data as { message?: unknown }).message ?? 'a pool thread died');
         if (this.#phase === 'starting') this.#onCrash(`a pool thread died: ${detail}`, undefined);
         else this.#listener.threadDied(detail);

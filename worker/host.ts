@@ -22,6 +22,7 @@ interface EmscriptenModule {
   _wp_rt_call_new(nargs: number): number;
   _wp_rt_call_free(call: number): void;
   _wp_rt_submit(call: number): void;
+  _wp_rt_cancel(call: number): number;
   [name: string]: unknown;
 }
 type ModuleFactory = (overrides: Record<string, unknown>) => Promise<EmscriptenModule>;
@@ -54,8 +55,10 @@ scope.onmessage = (event: MessageEvent<ToHost>) => {
       call(message);
       break;
     case 'wasmpool:cancel': {
+      // wp_cancelled() turns true for the call; one still queued never starts, and finish()
+      // replies at once, so the page's grace period does not run out on a call never begun.
       const ptr = running.get(message.id);
-      if (ptr !== undefined && wasm) Atomics.store(i32(), (ptr + CALL.cancelled) >> 2, 1);
+      if (ptr !== undefined && wasm) wasm._wp_rt_cancel(ptr);
       break;
     }
     case 'wasmpool:debug-wedge': {
@@ -115,16 +118,30 @@ async function init(message: InitMessage): Promise<void> {
   heartbeat = setInterval(() => send({ type: 'wasmpool:heartbeat' }), message.heartbeatIntervalMs);
   const factory = loadScript(message.moduleUrl);
   const wasmBinary = await fetchWasm(message.moduleUrl);
+  if (typeof Atomics.waitAsync !== 'function') {
+    throw new Error('this browser lacks Atomics.waitAsync, which the host needs to await calls without blocking');
+  }
   // Emscripten 3.1.6 does not reject its promise when instantiation aborts: onAbort does.
   const module = await new Promise<EmscriptenModule>((resolve, reject) => {
-    factory({
+    const overrides: Record<string, unknown> = {
       wasmBinary,
       wasmpoolThreads: message.threads,
       // Loaded with importScripts, the module cannot find its own URL for the pthreads.
       mainScriptUrlOrBlob: message.moduleUrl,
       locateFile: (path: string) => new URL(path, message.moduleUrl).href,
       onAbort: (what: unknown) => reject(new Error(`the module aborted while starting: ${String(what)}`)),
-    }).then(resolve, reject);
+    };
+    factory(overrides).then(resolve, reject);
+    // The factory (which fills in `overrides` as the Module) has made the pool workers, but
+    // resolves only once every one has loaded: one whose script fails would leave it
+    // pending forever, so a load error must reject here.
+    const pthreads = overrides.PThread as { unusedWorkers?: Worker[] } | undefined;
+    for (const worker of pthreads?.unusedWorkers ?? []) {
+      worker.addEventListener('error', (event) => {
+        event.preventDefault();
+        reject(new Error(`a pool thread failed to start: ${event.message || 'its script (the module\'s .worker.js) did not load'}`));
+      });
+    }
   });
   wasm = module;
   const workers = module.PThread.unusedWorkers;
@@ -211,9 +228,11 @@ function writeArgs(call: number, args: WireArg[], out: Marshalled): void {
   });
 }
 
+class OutOfMemory extends RangeError {}
+
 function allocate(out: Marshalled, bytes: number): number {
   const ptr = wasm!._malloc(bytes);
-  if (!ptr) throw new RangeError(`out of wasm memory allocating ${bytes} bytes`);
+  if (!ptr) throw new OutOfMemory(`out of wasm memory allocating ${bytes} bytes`);
   out.allocations.push(ptr);
   return ptr;
 }
@@ -238,14 +257,30 @@ function call(message: CallMessage): void {
     heap[(ptr + CALL.returns) >> 2] = RETURNS[message.returns];
     writeArgs(ptr, message.args, marshalled);
   } catch (error) {
+    // Only running out of memory is this call's own problem; anything else came from wasm.
+    if (!(error instanceof OutOfMemory)) return crash(error);
     marshalled.allocations.forEach((p) => w._free(p));
     w._wp_rt_call_free(ptr);
     return fail(errorText(error));
   }
   running.set(message.id, ptr);
   w._wp_rt_submit(ptr);
-  void finish(message, ptr, marshalled);
+  finish(message, ptr, marshalled).catch(crash);
 }
+
+/**
+ * An exception from wasm on the host (a trap in malloc or free over a heap some kernel
+ * corrupted, say) means the instance cannot be trusted. Thrown again from a task of its
+ * own, it is an uncaught error of the host worker, which the page turns into a crash of
+ * the instance: every pending call rejects, and the next one gets a fresh pool.
+ */
+function crash(error: unknown): void {
+  setTimeout(() => {
+    throw error instanceof Error ? error : new Error(`wasmpool host: ${String(error)}`);
+  });
+}
+// The same for anything else that escaped a promise.
+scope.addEventListener('unhandledrejection', (event) => crash(event.reason));
 
 /** Awaits the call's RETURNED state without blocking, then replies and frees. */
 async function finish(message: CallMessage, ptr: number, marshalled: Marshalled): Promise<void> {

@@ -47,7 +47,9 @@ mergeInto(LibraryManager.library, {
       args.push(i32[a >> 2] === 1 ? i64[(a + 8) >> 3] : f64[(a + 8) >> 3]);
     }
     var result = Module['_' + name].apply(null, args);
-    if (returns === 1) i64[(call + 32) >> 3] = BigInt(result);
+    // The page checks `returns` against the signature; this only keeps a mismatch (a
+    // module without a signature table) from throwing here, on the pool thread.
+    if (returns === 1) i64[(call + 32) >> 3] = typeof result === 'bigint' ? result : BigInt(Math.trunc(Number(result) || 0));
     else if (returns === 0) f64[(call + 32) >> 3] = Number(result);
   },
 

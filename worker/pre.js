@@ -98,12 +98,18 @@
       return;
     }
     try {
-      return workerOnMessage.call(self, e);
+      workerOnMessage.call(self, e);
     } catch (ex) {
-      var callId = 0;
-      try { callId = Module['_wp_rt_call_id_of_thread'](index); } catch (ignored) { /* memory is suspect */ }
-      reportDeath(callId, describe(ex));
+      reportDeath(callOfThisThread(), describe(ex));
       throw ex;
     }
+    // A pool thread's loop never returns. If 'run' came back, the thread ended without a
+    // trap: pthread_exit or _exit, whose 'unwind' worker.js swallows. That is a death too.
+    if (d && d.cmd === 'run' && index >= 0) {
+      reportDeath(callOfThisThread(), 'the pool thread exited (pthread_exit or _exit)');
+    }
   };
+  function callOfThisThread() {
+    try { return Module['_wp_rt_call_id_of_thread'](index); } catch (ignored) { return 0; /* memory is suspect */ }
+  }
 })();

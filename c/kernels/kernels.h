@@ -102,6 +102,7 @@ WP_EXPORT void probe_log(int count); /* count lines each by wp_log, printf, fpri
 WP_EXPORT int probe_wait_cancel(void); /* spins on one thread until cancelled; logs the thread */
 WP_EXPORT int probe_grow(int mib);      /* keeps mib MiB of heap, growing memory; 1 if it could */
 WP_EXPORT void probe_log_slowly(int count, int ms); /* count wp_log lines, ms apart */
+WP_EXPORT void probe_pthread_exit(void);                      /* ends its thread without a trap */
 
 #ifdef __cplusplus
 }

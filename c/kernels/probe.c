@@ -2,6 +2,7 @@
  * probe.c — tiny exports that exercise how each kind of value crosses from JavaScript to C
  * and back. The runtime's tests call them; they do no parallel work.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,3 +58,6 @@ WP_EXPORT void probe_log_slowly(int count, int ms) {
     wp_log("slow line %d", i);
   }
 }
+
+/* Ends its pool thread without a trap, as a kernel calling pthread_exit would. */
+WP_EXPORT void probe_pthread_exit(void) { pthread_exit(NULL); }

@@ -2,6 +2,8 @@
  * loops.c — the public loops of wasmpool.h, each a thin adapter onto wp__run_loop: it maps
  * a flat item index back to the loop's own indices and calls the user's task.
  */
+#include <stdint.h>
+
 #include "pool.h"
 #include "wasmpool.h"
 
@@ -40,6 +42,9 @@ static void item_2d(const struct wp_loop *loop, size_t slot, size_t n) {
 
 void wp_parallel_for_2d(wp_task_2d task, void *ctx, size_t range_i, size_t range_j) {
   if (range_i == 0 || range_j == 0) return;
+  /* size_t is 32 bits on wasm32: a product that wraps would silently skip work. */
+  if (range_i > SIZE_MAX / range_j)
+    wp_panic("wp_parallel_for_2d: %zu x %zu items do not fit in size_t", range_i, range_j);
   struct wp_loop loop = {.item = item_2d, .fn = (void *)task, .ctx = ctx,
                          .range = range_i * range_j, .arg = {range_j}};
   wp__run_loop(&loop);

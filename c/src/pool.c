@@ -291,6 +291,22 @@ void wp__submit(struct wp_task *task) {
   notify();
 }
 
+bool wp__withdraw(struct wp_task *task) {
+  bool found = false;
+  pthread_mutex_lock(&pool.lock);
+  for (struct wp_task **link = &pool.first_task, *prev = NULL; *link; prev = *link, link = &(*link)->next) {
+    if (*link == task) {
+      *link = task->next;
+      if (pool.last_task == task) pool.last_task = prev;
+      atomic_fetch_sub_explicit(&pool.queued_tasks, 1, memory_order_relaxed);
+      found = true;
+      break;
+    }
+  }
+  pthread_mutex_unlock(&pool.lock);
+  return found;
+}
+
 /* Runs the oldest detached task, if any. Only idle workers run them: a caller waiting for
  * its loop must not take on a whole new call beneath it. */
 static bool run_task(void) {

@@ -9,6 +9,7 @@
 #ifndef WASMPOOL_POOL_H
 #define WASMPOOL_POOL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -65,5 +66,7 @@ struct wp_task {
   struct wp_task *next; /* the pool's, while queued */
 };
 void wp__submit(struct wp_task *task);
+/* Takes a task back out of the queue if no thread has started it; true if it did. */
+bool wp__withdraw(struct wp_task *task);
 
 #endif /* WASMPOOL_POOL_H */

@@ -86,6 +86,13 @@ void pthreadpool_destroy(pthreadpool_t threadpool) {
   free(threadpool);
 }
 
+/* The pools whose lock this thread holds, innermost first (frames of parallelize). */
+struct held {
+  const struct pthreadpool *pool;
+  const struct held *outer;
+};
+static _Thread_local const struct held *held_by_this_thread;
+
 /* Runs `item` over the tiles of a dims-dimensional loop, range[d] by tile[d] (tile NULL:
  * no dimension is tiled; a tile of 0 acts as 1). */
 static void parallelize(struct pthreadpool *pool, wp_loop_item item, void *task, void *context,
@@ -100,14 +107,36 @@ static void parallelize(struct pthreadpool *pool, wp_loop_item item, void *task,
   };
   for (size_t d = 0; d < dims; d++) {
     size_t t = tile && tile[d] ? tile[d] : 1;
+    size_t tiles = range[d] / t + (range[d] % t != 0);
+    /* size_t is 32 bits on wasm32: a product that wraps would silently skip work. */
+    if (tiles && loop.range > SIZE_MAX / tiles)
+      wp_panic("pthreadpool: a %zu-dimensional loop has more tiles than size_t can count", dims);
     loop.arg[d] = range[d];
     loop.arg[MAX_DIMS + d] = t;
-    loop.range *= (range[d] + t - 1) / t;
+    loop.range *= tiles;
   }
   if (loop.range == 0) return;
-  if (pool) pthread_mutex_lock(&pool->lock);
+  if (!pool) {
+    wp__run_loop(&loop);
+    return;
+  }
+  /* A thread can come back here while it holds this pool's lock: waiting for its loop's
+   * helpers, it may help another call whose item calls into this pool. Waiting for the
+   * lock would wait for itself; it runs that loop serially instead, as thread 0 (its own
+   * items of the outer loop are done by then, unless the outer item itself is nested). */
+  for (const struct held *h = held_by_this_thread; h; h = h->outer) {
+    if (h->pool == pool) {
+      loop.max_threads = 1;
+      wp__run_loop(&loop);
+      return;
+    }
+  }
+  pthread_mutex_lock(&pool->lock);
+  struct held mine = {pool, held_by_this_thread};
+  held_by_this_thread = &mine;
   wp__run_loop(&loop);
-  if (pool) pthread_mutex_unlock(&pool->lock);
+  held_by_this_thread = mine.outer;
+  pthread_mutex_unlock(&pool->lock);
 }
 
 /* Where tile `index` of a dims-dimensional loop starts along each dimension (at[d]), and

@@ -24,15 +24,21 @@ _Static_assert(sizeof(struct wp_arg) == 16 && offsetof(struct wp_arg, value) == 
 /* Runs the export named by the call on this pool thread (worker/library.js). */
 extern void wp_js_invoke(struct wp_call *call);
 
+/* The host may free the call as soon as it sees RETURNED: nothing touches it after. */
+static void returned(struct wp_call *call) {
+  atomic_store(&call->state, WP_CALL_RETURNED);
+  emscripten_futex_wake((volatile void *)&call->state, 1);
+}
+
 static void run_call(struct wp_task *task) {
   struct wp_call *call = (struct wp_call *)((char *)task - offsetof(struct wp_call, task));
   atomic_store(&call->state, WP_CALL_RUNNING);
-  wp__set_current_call(call);
-  wp_js_invoke(call);
-  wp__set_current_call(NULL);
-  /* The host may free the call as soon as it sees RETURNED: nothing touches it after. */
-  atomic_store(&call->state, WP_CALL_RETURNED);
-  emscripten_futex_wake((volatile void *)&call->state, 1);
+  if (!atomic_load(&call->cancelled)) {
+    wp__set_current_call(call);
+    wp_js_invoke(call);
+    wp__set_current_call(NULL);
+  }
+  returned(call);
 }
 
 /* Starts `threads` pool threads, all of them workers: JS calls run on them. 0 on success. */
@@ -54,6 +60,15 @@ WP_EXPORT void wp_rt_call_free(struct wp_call *call) { free(call); }
 WP_EXPORT void wp_rt_submit(struct wp_call *call) {
   call->task.run = run_call;
   wp__submit(&call->task);
+}
+
+/* Cancels the call: wp_cancelled() becomes true for it, and if no pool thread has started
+ * it yet, it never starts and returns at once. Returns 1 in that case. */
+WP_EXPORT int wp_rt_cancel(struct wp_call *call) {
+  atomic_store(&call->cancelled, 1);
+  if (!wp__withdraw(&call->task)) return 0;
+  returned(call);
+  return 1;
 }
 
 /* The id of the call pool thread `index` works for, 0 if none: blames a trap on its call. */

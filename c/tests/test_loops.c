@@ -4,13 +4,16 @@
  * contention; prime, zero and one-element ranges; tile edges; nesting; concurrent callers.
  */
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "check.h"
+#include "child.h"
 #include "wasmpool.h"
 
 #define THREADS 4
@@ -337,8 +340,25 @@ static void serial_before_start(void) {
     CHECK(atomic_load(&hits[i]) == 1, "item %zu ran on thread %d before wp_start", i, atomic_load(&hits[i]) - 1);
 }
 
+static void never_called(void *ctx, size_t i, size_t j) {
+  (void)ctx, (void)i, (void)j;
+}
+
+static void overflowing_2d_loop(void *arg) {
+  (void)arg;
+  wp_parallel_for_2d(never_called, NULL, SIZE_MAX / 2, 3);
+}
+
+static void parallel_for_2d_that_overflows_size_t_panics(void) {
+  struct child c;
+  run_in_child(overflowing_2d_loop, NULL, &c);
+  CHECK(c.signal == SIGABRT, "ended with signal %d, status %d", c.signal, c.status);
+  CHECK(strstr(c.err, "do not fit in size_t") != NULL, "stderr: %s", c.err);
+}
+
 int main(void) {
   RUN(serial_before_start);
+  RUN(parallel_for_2d_that_overflows_size_t_panics); /* before wp_start: fork keeps one thread */
   if (wp_start(THREADS) != 0) {
     printf("not ok - wp_start(%d) failed\n", THREADS);
     return 1;

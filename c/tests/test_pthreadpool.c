@@ -625,6 +625,31 @@ static void shrink(struct variant *v, size_t budget) {
   }
 }
 
+/* A task that calls back into the pool it runs on, from the thread that holds the pool:
+ * the inner call runs serially instead of waiting for a lock its own thread holds. */
+struct reentry {
+  pthreadpool_t pool;
+  _Atomic size_t inner;
+};
+
+static void count_inner(void *ctx, size_t i) {
+  (void)i;
+  atomic_fetch_add(&((struct reentry *)ctx)->inner, 1);
+}
+
+static void reenter(void *ctx, size_t i) {
+  (void)i;
+  struct reentry *r = ctx;
+  pthreadpool_parallelize_1d(r->pool, count_inner, r, 7, 0);
+}
+
+static void reentrant_call_on_the_holding_thread_runs_serially(void) {
+  struct reentry r = {pthreadpool_create(1), 0};
+  pthreadpool_parallelize_1d(r.pool, reenter, &r, 5, 0);
+  CHECK(atomic_load(&r.inner) == 35, "inner items ran %zu times, expected 35", atomic_load(&r.inner));
+  pthreadpool_destroy(r.pool);
+}
+
 int main(void) {
   const char *stress = getenv("WP_STRESS");
   if (stress && strcmp(stress, "sanitizer") == 0) {
@@ -633,6 +658,7 @@ int main(void) {
   }
 
   /* Before any pool exists: the handles' life cycle on the shared core. */
+  RUN(reentrant_call_on_the_holding_thread_runs_serially);
   RUN(create_and_destroy_null_thread_pool);
   RUN(create_and_destroy_single_thread_pool);
   RUN(create_and_destroy_multi_thread_pool);
