@@ -264,7 +264,7 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
 
   /**
    * Starts the pool if it is not running, and resolves once it is ready: the module is
-   * compiled and every pool thread has started. Rejects with CrossOriginIsolationError,
+   * compiled and its pool threads are created. Rejects with CrossOriginIsolationError,
    * WorkerInitError or PoolShutdownError.
    */
   ready(): Promise<void> {
@@ -443,7 +443,7 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
     const id = this.#nextId++;
     const info: CallInfo = { callId: id, functionName: name };
     const checked = checkArgs(name, args, info);
-    if (this.#instance) checkSignature(name, checked, this.#instance.exports, this.#options.module, info, this.#instance.signatures.get(name));
+    if (this.#instance) checkSignature(name, checked, this.#instance.exports, this.#options.module, info, this.#instance.signatures.get(name), options.returns);
     const signal = options.signal ?? session?.defaults.signal;
     if (signal?.aborted) {
       throw new CancelledError(`wasmpool: call ${id} to ${name}() was cancelled before it started: its AbortSignal had already fired`, info, { cause: signal.reason });
@@ -494,7 +494,7 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
     const info = infoOf(call);
     try {
       const signature = instance.signatures.get(call.name);
-      checkSignature(call.name, call.args, instance.exports, this.#options.module, info, signature);
+      checkSignature(call.name, call.args, instance.exports, this.#options.module, info, signature, call.returns);
       const wire = toWire(call.name, call.args, info, signature, call.returns);
       instance.post({ type: 'wasmpool:call', id: call.id, name: call.name, args: wire.args, returns: wire.returns }, wire.transfer);
       call.outputs = wire.outputs;
@@ -848,6 +848,6 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
 
   /** The `exports` proxy, and execute()'s `wasm` (with its session). */
   #proxy(session: Session | null): AsyncExports<K> {
-    return exportsProxy<K>((name, args, options) => this.#call(name, args, options, session));
+    return exportsProxy<K>((name, args, options) => this.#call(name, args, options, session), () => this.#instance?.exports ?? null);
   }
 }

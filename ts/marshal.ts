@@ -141,7 +141,9 @@ export function cParameterCount(args: readonly CheckedArg[]): number {
 
 /**
  * Checks a call against the module's exports (name -> C parameter count, from ReadyMessage):
- * an unknown export or the wrong number of arguments throws SerializationError.
+ * an unknown export or the wrong number of arguments throws SerializationError. With the
+ * export's signature, each argument is checked against its C parameter, and `returns` (the
+ * caller's CallOptions.returns) against what C returns.
  */
 export function checkSignature(
   fn: string,
@@ -150,6 +152,7 @@ export function checkSignature(
   moduleUrl: string,
   info: CallInfo,
   signature?: ExportSignature,
+  returns?: ReturnKind,
 ): void {
   const arity = exports.get(fn);
   if (arity === undefined) {
@@ -162,6 +165,7 @@ export function checkSignature(
   }
   if (signature) {
     checkTyped(fn, args, signature, info);
+    checkReturns(fn, returns, signature, info);
     return;
   }
   const filled = cParameterCount(args);
@@ -284,10 +288,20 @@ function expected(param: ParamSignature): string {
     case 'string': return 'a string';
     case 'pointer': return 'a wasm address (a number) or a WasmBuffer';
     case 'array': return param.element === 'void' ? 'a typed array' : `${a(ARRAYS_OF[param.element])} (or a pool.alloc buffer of one)`;
-    case 'i64': case 'u64': return 'a bigint (or an integer number)';
-    case 'bool': return 'a boolean or a number';
-    default: return 'a number';
+    case 'bool': return 'a boolean (or 0 or 1)';
+    case 'f32': case 'f64': return 'a number';
+    default: return integerFix(param.type);
   }
+}
+
+/** The integers an integer parameter takes, as a Fix: clause's `pass ...`. */
+function integerFix(type: ScalarType): string {
+  const [min, max] = INT_RANGE[type]!;
+  if (type === 'i64' || type === 'u64') {
+    const low = type === 'u64' ? 0 : -Number.MAX_SAFE_INTEGER;
+    return `a bigint from ${min}n to ${max}n (or an integer number from ${low} to ${Number.MAX_SAFE_INTEGER})`;
+  }
+  return `an integer from ${min} to ${max}`;
 }
 
 /**
@@ -323,8 +337,14 @@ function typedValue(fn: string, index: number, arg: CheckedArg, param: ParamSign
   }
   // A scalar.
   if (arg.kind !== 'number' && arg.kind !== 'bigint') throw wrong();
-  if (param.type === 'bool') return { kind: 'number', value: (arg.kind === 'number' ? arg.value !== 0 && !Number.isNaN(arg.value) : arg.value !== 0n) ? 1 : 0 };
+  if (param.type === 'bool') {
+    // A boolean arrives as 0 or 1 (checkArg); any other number is a mistake, not `true`.
+    const v = arg.value;
+    if (v !== 0 && v !== 1 && v !== 0n && v !== 1n) throw wrong();
+    return { kind: 'number', value: Number(v) };
+  }
   if (param.type === 'f32' || param.type === 'f64') return { kind: 'number', value: Number(arg.value) };
+  // An integer: refused unless C receives exactly this value (no truncation, no wrapping).
   const [min, max] = INT_RANGE[param.type]!;
   if (param.type === 'i64' || param.type === 'u64') {
     if (arg.kind === 'number' && !Number.isSafeInteger(arg.value)) throw wrong(`${describeArg(arg)}, not a safe integer`);
@@ -336,6 +356,8 @@ function typedValue(fn: string, index: number, arg: CheckedArg, param: ParamSign
     if (arg.value < min || arg.value > max) throw wrong(`${describeArg(arg)}, out of range`);
     return { kind: 'number', value: Number(arg.value) };
   }
+  if (!Number.isInteger(arg.value)) throw wrong(`${describeArg(arg)}, not an integer`);
+  if (arg.value < min || arg.value > max) throw wrong(`${describeArg(arg)}, out of range`);
   return arg;
 }
 
@@ -350,6 +372,28 @@ function checkTyped(fn: string, args: readonly CheckedArg[], signature: ExportSi
     );
   }
   args.forEach((arg, index) => typedValue(fn, index, arg, params[index]!, info));
+}
+
+/**
+ * Checks the caller's `returns` against what the export's C function returns: a result
+ * that does not exist (void) cannot be read as a number, bigint or string, a floating-point
+ * one not as a bigint, and only a pointer as a string. `'void'` (ignore it) always fits.
+ */
+function checkReturns(fn: string, returns: ReturnKind | undefined, signature: ExportSignature, info: CallInfo): void {
+  if (returns === undefined || returns === 'void') return;
+  const r = signature.returns;
+  const fits =
+    r !== 'void' &&
+    (returns === 'number' ||
+      (returns === 'bigint' && r !== 'f32' && r !== 'f64') ||
+      (returns === 'string' && (r === 'string' || r === 'pointer')));
+  if (fits) return;
+  const what = r === 'void' ? 'nothing (void)' : r === 'f32' || r === 'f64' ? 'a floating-point number' : 'an integer, not a pointer';
+  const fix = r === 'void' ? 'omit returns (the call resolves to undefined)' : 'omit returns, to read the result as C declares it';
+  throw new SerializationError(
+    `wasmpool: options.returns of ${fn}() is '${returns}', but C \`${signature.c}\` returns ${what}, which cannot be read as a ${returns}. Fix: ${fix}.`,
+    info,
+  );
 }
 
 /** How the host should read the result: as the caller says, else as the signature says. */

@@ -2,6 +2,10 @@
  * Throttles one call's progress reports to at most 60 a second. The latest values always
  * win: a report that comes too soon is held and delivered when its turn comes (a trailing
  * update), or when the call resolves.
+ *
+ * Several threads report, so reports can arrive out of order: `done` never goes back. A
+ * report is taken only if its done is above the highest one taken for the same total, or
+ * its total is new; a stale or repeated one is dropped.
  */
 
 import { reportUserError } from './events';
@@ -15,13 +19,20 @@ export class ProgressThrottle {
   #last = -Infinity;
   #held: [number, number] | null = null;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** The report taken last: the highest done for its total. */
+  #done = -Infinity;
+  #total = NaN;
 
   constructor(listener: (done: number, total: number) => void) {
     this.#listener = listener;
   }
 
-  /** A report from C. Delivered now if the last delivery is old enough, else held. */
+  /** A report from C. Delivered now if the last delivery is old enough, else held; dropped
+   * if it is not ahead of the last one taken. */
   report(done: number, total: number): void {
+    if (total === this.#total && !(done > this.#done)) return; // stale, or nothing new
+    this.#done = done;
+    this.#total = total;
     const now = performance.now();
     if (this.#timer === undefined && now - this.#last >= MIN_INTERVAL_MS) {
       this.#deliver(done, total, now);
