@@ -32,11 +32,11 @@ function main(): void {
   setupLogs(pool);
   setupCrashLab(pool);
   setupSort(pool);
-  setupBlur(pool).catch((err: unknown) => {
+  const blurReady = setupBlur(pool).catch((err: unknown) => {
     byId('blur-status').textContent = `could not load the image: ${String(err)}`;
   });
-  setupMandelbrot();
-  void pool.ready().catch(() => {}); // start now, so the status shows it; failures reach each call
+  const started = pool.ready().catch(() => {}); // start now, so the status shows it; failures reach each call
+  setupMandelbrot(Promise.all([blurReady, started]));
   document.body.dataset.ready = 'true';
 }
 
