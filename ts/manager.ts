@@ -8,29 +8,32 @@
  * It never blocks: no Atomics.wait, no busy loop. It works on a page and in a Web Worker.
  */
 
+import { allocBuffer } from './alloc';
 import {
   CancelledError,
   errorFromCode,
-  HeartbeatLostError,
-  PanicError,
   PoolBusyError,
   PoolCrashedError,
   PoolShutdownError,
   SerializationError,
-  TimeoutError,
   WasmPoolError,
   WorkerInitError,
   type CallInfo,
 } from './errors';
 import { CALL_OPTIONS, checkOptions, EXECUTE_OPTIONS } from './call-options';
 import { Emitter } from './events';
+import * as faults from './faults';
+import { IdleTimer } from './idle-timer';
 import { HostInstance, type InstanceConfig, type InstanceListener } from './instance';
-import { checkArgs, checkSignature, copyBack, toWire, type CheckedArg } from './marshal';
+import { checkArgs, checkSignature, copyBack, toWire } from './marshal';
 import { type PoolOptions, type ResolvedOptions, resolveOptions } from './options';
+import { type Call, infoOf, PendingCalls, watchCall } from './pending-calls';
+import { Printer } from './printer';
 import { ProgressThrottle } from './progress';
-import { type BufferHome, type TypedArrayConstructor, WasmBuffer } from './wasm-buffer';
+import type { TypedArrayConstructor, WasmBuffer } from './wasm-buffer';
 import { exportsProxy } from './proxy';
-import type { CallErrorMessage, FromThread, LogMessage, PanicMessage, ResultMessage, ReturnKind } from './protocol';
+import type { CallErrorMessage, FromThread, LogMessage, PanicMessage, ResultMessage } from './protocol';
+import { type Session, Sessions } from './sessions';
 import { isolationError, supportReport } from './support';
 import type {
   AsyncExports,
@@ -49,61 +52,9 @@ import type {
   TypedArray,
   UntypedKernels,
 } from './types';
-
-/** An execute() in progress: its call defaults, the instances its calls used, its fault. */
-interface Session {
-  readonly defaults: ExecuteOptions;
-  readonly generations: Set<number>;
-  /** Set once an instance this execute used faults: its later calls are refused. */
-  poisoned: WasmPoolError | null;
-}
-
-/** A call whose promise has not settled. */
-interface Call {
-  readonly id: number;
-  readonly name: string;
-  readonly args: readonly CheckedArg[];
-  /** CallOptions.returns; undefined reads the result as the signature table says. */
-  readonly returns: ReturnKind | undefined;
-  readonly resolve: (value: unknown) => void;
-  readonly reject: (error: unknown) => void;
-  readonly session: Session | null;
-  readonly progress: ProgressThrottle | null;
-  /** The instance it was sent to; null while it waits for the pool to start. */
-  instance: HostInstance | null;
-  outputs: Map<number, TypedArray> | null;
-  /** Turns the host's value into the call's result (once sent). */
-  result: ((value: unknown) => unknown) | null;
-  timer: ReturnType<typeof setTimeout> | undefined;
-  unlisten: (() => void) | null;
-}
-
-/** A call that was cancelled or timed out after it was sent: C may still be running it. */
-interface Zombie {
-  readonly id: number;
-  readonly name: string;
-  readonly instance: HostInstance;
-  timer: ReturnType<typeof setTimeout> | undefined;
-}
-
-/** How a fault ends the calls of its instance. */
-interface Fault {
-  /** In words, for the restart event. */
-  reason: string;
-  /** What the console shows. */
-  consoleLine: string;
-  /** The error each lost call rejects with. */
-  errorFor(call: Call): WasmPoolError;
-  panic?: PanicError;
-}
+import { Zombies } from './zombies';
 
 const EVENTS: readonly (keyof PoolEvents)[] = ['log', 'panic', 'restart', 'state', 'heartbeat'];
-/** How long a thread's panic report may trail the host's report of the thread's death. */
-const THREAD_DEATH_GRACE_MS = 30;
-
-function infoOf(call: { id: number; name: string }): CallInfo {
-  return { callId: call.id, functionName: call.name };
-}
 
 /** An absolute URL, resolved against this context's location (page or worker). */
 function absoluteUrl(option: string, url: string): string {
@@ -152,17 +103,14 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
   /** Calls made before the pool was ready, in order. */
   #queue: Call[] = [];
   #readyWaiters: { resolve: () => void; reject: (err: unknown) => void }[] = [];
-  readonly #pending = new Map<number, Call>();
-  readonly #zombies = new Map<number, Zombie>();
-  readonly #sessions = new Set<Session>();
-  #nextId = 1;
-  #completed = 0;
-  #failed = 0;
+  readonly #calls = new PendingCalls();
+  readonly #zombies = new Zombies();
+  readonly #sessions = new Sessions();
   #restarts = 0;
   /** The fault that ended the last instance, until the next start turns it into a restart. */
   #restartCause: RestartEvent | null = null;
-  #idleTimer: ReturnType<typeof setTimeout> | undefined;
-  readonly #warned = new Set<string>();
+  readonly #idle: IdleTimer;
+  readonly #printer: Printer;
   #isolationReported = false;
 
   /**
@@ -175,6 +123,8 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
     resolved.module = absoluteUrl('module', resolved.module);
     if (resolved.workerUrl !== undefined) resolved.workerUrl = absoluteUrl('workerUrl', resolved.workerUrl);
     this.#options = resolved;
+    this.#idle = new IdleTimer(resolved.idleShutdownMs);
+    this.#printer = new Printer(resolved.console);
     this.#config = {
       workerUrl: resolved.workerUrl,
       moduleUrl: resolved.module,
@@ -241,11 +191,10 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
       if (this.#state === 'shut-down') throw new PoolShutdownError('wasmpool: execute() after shutdown()');
       if (typeof fn !== 'function') throw new TypeError('wasmpool: execute(fn) needs a function: pool.execute(async (wasm) => ...)');
       const defaults = checkOptions<ExecuteOptions>(options, EXECUTE_OPTIONS, 'execute()');
-      const session: Session = { defaults, generations: new Set(), poisoned: null };
-      this.#sessions.add(session);
-      this.#clearIdle();
+      const session = this.#sessions.open(defaults);
+      this.#idle.clear();
       const end = () => {
-        this.#sessions.delete(session);
+        this.#sessions.close(session);
         this.#maybeIdle();
       };
       let result: R | PromiseLike<R>;
@@ -286,14 +235,13 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
   shutdown(): Promise<void> {
     if (this.#state === 'shut-down') return Promise.resolve();
     this.#state = 'shut-down'; // first: whatever runs from here on sees it
-    this.#clearIdle();
+    this.#idle.clear();
     const instance = this.#instance ?? this.#starting;
     this.#instance = this.#starting = null;
     instance?.terminate();
-    for (const zombie of this.#zombies.values()) clearTimeout(zombie.timer);
     this.#zombies.clear();
     this.#queue = [];
-    for (const call of [...this.#pending.values()]) {
+    for (const call of this.#calls.all()) {
       this.#rejectCall(call, new PoolShutdownError(`wasmpool: call ${call.id} to ${call.name}() was pending when the pool was shut down`, infoOf(call)));
     }
     const waiters = this.#readyWaiters;
@@ -307,9 +255,9 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
   get stats(): PoolStats {
     return {
       threads: this.#instance?.threads || this.#options.threads,
-      pending: this.#pending.size,
-      completed: this.#completed,
-      failed: this.#failed,
+      pending: this.#calls.size,
+      completed: this.#calls.completed,
+      failed: this.#calls.failed,
       restarts: this.#restarts,
       state: this.#state,
     };
@@ -352,33 +300,9 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
    * ```
    */
   alloc<T extends TypedArray>(Type: TypedArrayConstructor<T>, length: number): WasmBuffer<T> {
-    if (typeof Type !== 'function' || typeof Type.BYTES_PER_ELEMENT !== 'number') {
-      throw new TypeError('wasmpool: alloc(Type, length) needs a typed array constructor, e.g. pool.alloc(Float32Array, n)');
-    }
-    if (!Number.isSafeInteger(length) || length < 0) {
-      throw new TypeError(`wasmpool: alloc(${Type.name}, length) needs an integer length >= 0, got ${String(length)}`);
-    }
-    const instance = this.#instance;
-    if (this.#state === 'shut-down') throw new PoolShutdownError('wasmpool: alloc() after shutdown()');
-    if (!instance?.memory) {
-      throw new TypeError('wasmpool: alloc() needs a running pool, so that its memory exists. Fix: await pool.ready() first.');
-    }
-    const arena = instance.arena;
-    if (!arena) throw new RangeError('wasmpool: alloc() is off: options.allocBytes is 0. Fix: give allocBytes the bytes to reserve.');
-    const bytes = length * Type.BYTES_PER_ELEMENT;
-    const ptr = arena.allocate(bytes);
-    if (ptr === undefined) {
-      throw new RangeError(
-        `wasmpool: alloc(${Type.name}, ${length}) needs ${bytes} bytes, but the arena has ${arena.free} of ${arena.bytes} free (in pieces). Fix: free() buffers you no longer need, or raise options.allocBytes.`,
-      );
-    }
-    this.#clearIdle();
-    const home: BufferHome = {
-      get alive() { return instance.alive; },
-      memory: instance.memory,
-      release: (p) => { instance.release(p); this.#maybeIdle(); },
-    };
-    return new WasmBuffer(home, Type, ptr, length);
+    const buffer = allocBuffer(this.#instance, this.#state === 'shut-down', Type, length, () => this.#maybeIdle());
+    this.#idle.clear();
+    return buffer;
   }
 
   /**
@@ -402,7 +326,7 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
       try {
         this.#submit(name, args, options, session, resolve, reject);
       } catch (err) {
-        this.#failed++;
+        this.#calls.countRefused();
         reject(err);
       }
     });
@@ -434,13 +358,13 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
     if (session?.poisoned) {
       throw new PoolCrashedError(session.poisoned.message, { functionName: name }, { cause: session.poisoned.cause });
     }
-    if (this.#pending.size >= this.#options.maxPending) {
+    if (this.#calls.size >= this.#options.maxPending) {
       throw new PoolBusyError(
-        `wasmpool: ${name}() was refused: ${this.#pending.size} calls are already pending (maxPending: ${this.#options.maxPending}). Fix: await some calls before making more, or raise maxPending.`,
+        `wasmpool: ${name}() was refused: ${this.#calls.size} calls are already pending (maxPending: ${this.#options.maxPending}). Fix: await some calls before making more, or raise maxPending.`,
         { functionName: name },
       );
     }
-    const id = this.#nextId++;
+    const id = this.#calls.nextId();
     const info: CallInfo = { callId: id, functionName: name };
     const checked = checkArgs(name, args, info);
     if (this.#instance) checkSignature(name, checked, this.#instance.exports, this.#options.module, info, this.#instance.signatures.get(name), options.returns);
@@ -464,22 +388,10 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
       timer: undefined,
       unlisten: null,
     };
-    this.#pending.set(id, call);
-    this.#clearIdle();
-
+    this.#calls.add(call);
+    this.#idle.clear();
     const timeoutMs = options.timeoutMs ?? session?.defaults.timeoutMs ?? this.#options.timeoutMs;
-    if (timeoutMs > 0) {
-      call.timer = setTimeout(() => {
-        this.#abandon(call, new TimeoutError(`wasmpool: call ${id} to ${name}() timed out after ${timeoutMs} ms`, info));
-      }, timeoutMs);
-    }
-    if (signal) {
-      const onAbort = () => {
-        this.#abandon(call, new CancelledError(`wasmpool: call ${id} to ${name}() was cancelled by its AbortSignal`, info, { cause: signal.reason }));
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      call.unlisten = () => signal.removeEventListener('abort', onAbort);
-    }
+    watchCall(call, info, timeoutMs, signal, (c, error) => this.#abandon(c, error));
 
     if (this.#instance) {
       this.#send(call, this.#instance);
@@ -510,32 +422,16 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
     call.session?.generations.add(instance.generation);
   }
 
-  /** Removes a call from the books; false if it had already settled. */
-  #finish(call: Call): boolean {
-    if (this.#pending.get(call.id) !== call) return false;
-    this.#pending.delete(call.id);
-    if (call.timer !== undefined) clearTimeout(call.timer);
-    call.unlisten?.();
-    return true;
-  }
-
   #resolveCall(call: Call, value: unknown): void {
-    if (!this.#finish(call)) return;
-    call.progress?.flush();
-    this.#completed++;
-    call.resolve(value);
-    this.#maybeIdle();
+    if (this.#calls.resolve(call, value)) this.#maybeIdle();
   }
 
   #rejectCall(call: Call, error: unknown): void {
-    if (!this.#finish(call)) return;
-    call.progress?.cancel();
+    if (!this.#calls.reject(call, error)) return;
     if (call.instance === null) {
       const queued = this.#queue.indexOf(call);
       if (queued >= 0) this.#queue.splice(queued, 1);
     }
-    this.#failed++;
-    call.reject(error);
     this.#maybeIdle();
   }
 
@@ -545,12 +441,11 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
    * before the instance is presumed stuck, terminated and restarted.
    */
   #abandon(call: Call, error: WasmPoolError): void {
-    if (this.#pending.get(call.id) !== call) return;
+    if (!this.#calls.has(call)) return;
     const instance = call.instance;
     if (instance && instance === this.#instance) {
-      const zombie: Zombie = { id: call.id, name: call.name, instance, timer: undefined };
-      this.#zombies.set(call.id, zombie);
-      zombie.timer = setTimeout(() => this.#graceExpired(zombie), this.#options.cancelGraceMs);
+      const grace = this.#options.cancelGraceMs;
+      this.#zombies.add(call, instance, grace, (zombie) => this.#fault(zombie.instance, faults.graceExpired(zombie, grace)));
       try {
         instance.post({ type: 'wasmpool:cancel', id: call.id });
       } catch {
@@ -560,25 +455,13 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
     this.#rejectCall(call, error);
   }
 
-  #graceExpired(zombie: Zombie): void {
-    if (this.#zombies.get(zombie.id) !== zombie) return;
-    this.#zombies.delete(zombie.id);
-    const grace = this.#options.cancelGraceMs;
-    const what = `call ${zombie.id} to ${zombie.name}() did not return within cancelGraceMs (${grace} ms) after cancellation`;
-    this.#fault(zombie.instance, {
-      reason: what,
-      consoleLine: `[wasmpool] ${what}; the host worker was terminated, the pool restarts on the next call`,
-      errorFor: (call) => new PoolCrashedError(`wasmpool: call ${call.id} to ${call.name}() was lost: ${what}, so its pool instance was terminated. The pool restarts on the next call.`, infoOf(call)),
-    });
-  }
-
   // ---- the instance's life ----
 
   #ensureStarted(): void {
     if (this.#instance || this.#starting || this.#state === 'shut-down') return;
     const isolation = isolationError();
     if (isolation) {
-      if (!this.#isolationReported) this.#print('error', `[wasmpool] ${isolation.message.replace(/^wasmpool: /, '')}`);
+      if (!this.#isolationReported) this.#printer.error(isolation);
       this.#isolationReported = true;
       this.#failStart(isolation);
       return;
@@ -586,7 +469,7 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
     const restart = this.#restartCause;
     this.#restartCause = null;
     if (restart) this.#restarts++;
-    this.#clearIdle();
+    this.#idle.clear();
     const instance: HostInstance = new HostInstance(this.#config, this.#listenerFor(() => instance));
     this.#starting = instance;
     instance.start().then(
@@ -605,7 +488,7 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
     this.#queue = [];
     for (const call of queue) {
       if (this.#instance !== instance) break; // a listener shut the pool down; it rejected the rest
-      if (this.#pending.get(call.id) === call) this.#send(call, instance);
+      if (this.#calls.has(call)) this.#send(call, instance);
     }
     const waiters = this.#readyWaiters;
     this.#readyWaiters = [];
@@ -620,7 +503,7 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
     const error = err instanceof WasmPoolError
       ? err
       : new WorkerInitError(`wasmpool: the pool could not start: ${String(err)}`, undefined, { cause: err });
-    this.#print('error', `[wasmpool] ${error.message.replace(/^wasmpool: /, '')}`);
+    this.#printer.error(error);
     this.#setState('stopped');
     this.#failStart(error);
   }
@@ -646,19 +529,7 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
       fault: (kind, detail) => {
         const inst = instance();
         if (inst === this.#starting) return; // a starting instance reports faults through start()
-        if (kind === 'heartbeat') {
-          this.#fault(inst, {
-            reason: detail,
-            consoleLine: `[wasmpool] ${detail}: the host worker was terminated with ${this.#pendingOf(inst)} call(s) pending; the pool restarts on the next call`,
-            errorFor: (call) => new HeartbeatLostError(`wasmpool: call ${call.id} to ${call.name}() was lost: ${detail}. The pool restarts on the next call.`, infoOf(call)),
-          });
-        } else {
-          this.#fault(inst, {
-            reason: `the host worker crashed: ${detail}`,
-            consoleLine: `[wasmpool] the host worker crashed: ${detail}; the pool restarts on the next call`,
-            errorFor: (call) => new PoolCrashedError(`wasmpool: call ${call.id} to ${call.name}() was lost: the host worker crashed: ${detail}. The pool restarts on the next call.`, infoOf(call)),
-          });
-        }
+        this.#fault(inst, kind === 'heartbeat' ? faults.heartbeatLost(detail, this.#calls.allSentTo(inst).length) : faults.hostCrashed(detail));
       },
       threadDied: (detail) => {
         const inst = instance();
@@ -666,35 +537,21 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
         // host are separate channels, so wait briefly for it before calling this a crash.
         setTimeout(() => {
           if (inst !== this.#instance) return; // the panic report ended it already
-          const what = `a pool thread died: ${detail}`;
-          this.#fault(inst, {
-            reason: what,
-            consoleLine: `[wasmpool] ${what}; the host worker was terminated, the pool restarts on the next call`,
-            errorFor: (call) => new PoolCrashedError(`wasmpool: call ${call.id} to ${call.name}() was lost: ${what}. The pool restarts on the next call.`, infoOf(call)),
-          });
-        }, THREAD_DEATH_GRACE_MS);
+          this.#fault(inst, faults.threadDied(detail));
+        }, faults.THREAD_DEATH_GRACE_MS);
       },
-      unknown: (type) => this.#unknownMessage(type),
+      unknown: (type) => this.#printer.unknownMessage(type),
     };
   }
 
-  #pendingOf(instance: HostInstance): number {
-    let n = 0;
-    for (const call of this.#pending.values()) if (call.instance === instance) n++;
-    return n;
-  }
-
   #onReply(instance: HostInstance, message: ResultMessage | CallErrorMessage): void {
-    const zombie = this.#zombies.get(message.id);
-    if (zombie && zombie.instance === instance) {
+    if (this.#zombies.returned(message.id, instance)) {
       // C honoured the cancellation: the instance lives on.
-      clearTimeout(zombie.timer);
-      this.#zombies.delete(message.id);
       this.#maybeIdle();
       return;
     }
-    const call = this.#pending.get(message.id);
-    if (!call || call.instance !== instance) return;
+    const call = this.#calls.sentTo(instance, message.id);
+    if (!call) return;
     if (message.type === 'wasmpool:result') {
       if (call.outputs) copyBack(call.outputs, message.outputs ?? []);
       this.#resolveCall(call, call.result ? call.result(message.value) : message.value);
@@ -711,21 +568,20 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
         return;
       case 'wasmpool:progress': {
         const { callId, done, total } = message as { callId: number; done: number; total: number };
-        const call = this.#pending.get(callId);
-        if (call && call.instance === instance) call.progress?.report(done, total);
+        this.#calls.sentTo(instance, callId)?.progress?.report(done, total);
         return;
       }
       case 'wasmpool:panic':
         this.#onPanic(instance, message as PanicMessage);
         return;
       default:
-        this.#unknownMessage(String(type));
+        this.#printer.unknownMessage(String(type));
     }
   }
 
   #onLog(message: LogMessage): void {
     const level = message.level === 'error' ? 'error' : 'log';
-    this.#print(level, `[wasmpool thread ${message.thread}] ${message.text}`);
+    this.#printer.print(level, `[wasmpool thread ${message.thread}] ${message.text}`);
     if (this.#events.has('log')) {
       this.#events.emit('log', { thread: message.thread, level, text: message.text, time: message.time });
     }
@@ -739,21 +595,9 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
       return;
     }
     if (instance !== this.#instance) return;
-    const pending = callId ? this.#pending.get(callId) : undefined;
-    const target = pending && pending.instance === instance ? pending : undefined;
-    const zombie = callId ? this.#zombies.get(callId) : undefined;
-    const fn = target?.name ?? (zombie?.instance === instance ? zombie.name : undefined);
-    const panic = new PanicError(message.message, thread, fn === undefined ? {} : { callId, functionName: fn });
-    const where = fn === undefined ? 'outside any call' : `in ${fn}()`;
-    const culprit = fn === undefined ? `pool thread ${thread} panicked outside any call` : `call ${callId} to ${fn}() panicked on thread ${thread}`;
-    this.#fault(instance, {
-      reason: `panic on thread ${thread} ${where}: ${message.message}`,
-      consoleLine: `[wasmpool] panic on thread ${thread} ${where}: ${message.message}`,
-      panic,
-      errorFor: (call) => call === target
-        ? panic
-        : new PoolCrashedError(`wasmpool: call ${call.id} to ${call.name}() was lost: ${culprit}: ${message.message}. The pool restarts on the next call.`, infoOf(call), { cause: panic }),
-    });
+    const target = callId ? this.#calls.sentTo(instance, callId) : undefined;
+    const fn = target?.name ?? (callId ? this.#zombies.nameOf(callId, instance) : undefined);
+    this.#fault(instance, faults.panicked(message, fn, target));
   }
 
   /**
@@ -761,30 +605,18 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
    * rejects each of its calls, prints the fault, and leaves the pool stopped, so that the
    * next call starts a fresh instance.
    */
-  #fault(instance: HostInstance, fault: Fault): void {
+  #fault(instance: HostInstance, fault: faults.Fault): void {
     instance.terminate();
     if (instance !== this.#instance) return;
     this.#instance = null;
-    this.#clearIdle();
-    for (const [id, zombie] of this.#zombies) {
-      if (zombie.instance !== instance) continue;
-      clearTimeout(zombie.timer);
-      this.#zombies.delete(id);
-    }
-    const lost = [...this.#pending.values()].filter((call) => call.instance === instance);
+    this.#idle.clear();
+    this.#zombies.dropInstance(instance);
+    const lost = this.#calls.allSentTo(instance);
     const errors = lost.map((call) => fault.errorFor(call));
     const error = fault.panic ?? errors[0] ?? new PoolCrashedError(`wasmpool: ${fault.reason}`);
-    for (const session of this.#sessions) {
-      if (session.generations.has(instance.generation)) {
-        session.poisoned ??= new PoolCrashedError(
-          `wasmpool: this execute() used a pool instance that failed (${fault.reason}), so its later calls are refused: the state they would build on is gone`,
-          {},
-          { cause: error },
-        );
-      }
-    }
+    this.#sessions.poison(instance.generation, fault.reason, error);
     this.#restartCause = { reason: fault.reason, error };
-    this.#print('error', fault.consoleLine);
+    this.#printer.print('error', fault.consoleLine);
     this.#setState('stopped');
     lost.forEach((call, i) => this.#rejectCall(call, errors[i]));
     if (fault.panic) this.#events.emit('panic', fault.panic);
@@ -795,31 +627,23 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
   // ---- idle shutdown ----
 
   #maybeIdle(): void {
-    const ms = this.#options.idleShutdownMs;
-    if (ms === 0 || this.#idleTimer !== undefined || !this.#isIdle()) return;
-    this.#idleTimer = setTimeout(() => {
-      this.#idleTimer = undefined;
+    this.#idle.arm(() => this.#isIdle(), () => {
       const instance = this.#instance;
       if (!instance || !this.#isIdle()) return;
       this.#instance = null;
       instance.terminate();
       this.#setState('idle-stopped');
-    }, ms);
+    });
   }
 
   #isIdle(): boolean {
     return (
       this.#instance !== null &&
-      this.#pending.size === 0 &&
+      this.#calls.size === 0 &&
       this.#zombies.size === 0 &&
       this.#sessions.size === 0 &&
       (this.#instance.arena?.count ?? 0) === 0 // live pool.alloc buffers keep their memory alive
     );
-  }
-
-  #clearIdle(): void {
-    if (this.#idleTimer !== undefined) clearTimeout(this.#idleTimer);
-    this.#idleTimer = undefined;
   }
 
   // ---- helpers ----
@@ -828,22 +652,6 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
     if (this.#state === state || this.#state === 'shut-down') return;
     this.#state = state;
     this.#events.emit('state', state);
-  }
-
-  #print(level: 'log' | 'warn' | 'error', text: string): void {
-    const sink = this.#options.console;
-    if (!sink) return;
-    try {
-      sink[level](text);
-    } catch {
-      // A broken console must not break the pool.
-    }
-  }
-
-  #unknownMessage(type: string): void {
-    if (this.#warned.has(type)) return;
-    this.#warned.add(type);
-    this.#print('warn', `[wasmpool] ignored a message of unknown type ${type} (reported once per type)`);
   }
 
   /** The `exports` proxy, and execute()'s `wasm` (with its session). */
