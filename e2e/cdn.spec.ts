@@ -1,17 +1,9 @@
 // The script-tag build, dist/wasmpool.global.js, as a CDN user loads it: demo/cdn.html under
 // the demo's Content-Security-Policy runs a call, a panic and a call on the fresh pool.
-import { startServer } from '../demo/server.mjs';
+import { serveWithCsp } from './csp-server';
 import { expect, test } from './test';
 
-let server: { url: string; close: () => Promise<void> };
-const violations: unknown[] = [];
-
-test.beforeAll(async () => {
-  server = await startServer({ port: 0, csp: true, onCspViolation: (report) => violations.push(report) });
-});
-test.afterAll(async () => {
-  await server.close();
-});
+const { url, violations } = serveWithCsp();
 test.afterEach(() => {
   expect(violations, 'Content-Security-Policy violations').toEqual([]);
 });
@@ -19,7 +11,7 @@ test.afterEach(() => {
 test('cdn.html: a call, a panic (PanicError) and recovery, from a plain <script> tag', async ({ page }) => {
   const consoleLines: string[] = [];
   page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
-  await page.goto(`${server.url}/demo/cdn.html`);
+  await page.goto(`${url()}/demo/cdn.html`);
   await expect(page.locator('body')).toHaveAttribute('data-done', 'true', { timeout: 20_000 });
 
   await expect(page.locator('#cdn-call')).toHaveText('0xcbf43926');
@@ -37,7 +29,7 @@ test('cdn.html: a call, a panic (PanicError) and recovery, from a plain <script>
 });
 
 test('window.WasmPool holds the whole API, and minification kept the class names', async ({ page }) => {
-  await page.goto(`${server.url}/demo/cdn.html`);
+  await page.goto(`${url()}/demo/cdn.html`);
   await expect(page.locator('body')).toHaveAttribute('data-done', 'true', { timeout: 20_000 });
   const api = await page.evaluate(() => {
     const W = (window as any).WasmPool;
@@ -78,7 +70,7 @@ test('window.WasmPool holds the whole API, and minification kept the class names
 });
 
 test('options.workerUrl points the pool at the host explicitly', async ({ page }) => {
-  await page.goto(`${server.url}/demo/cdn.html`);
+  await page.goto(`${url()}/demo/cdn.html`);
   await expect(page.locator('body')).toHaveAttribute('data-done', 'true', { timeout: 20_000 });
   const r = await page.evaluate(async () => {
     const W = (window as any).WasmPool;
@@ -92,7 +84,7 @@ test('options.workerUrl points the pool at the host explicitly', async ({ page }
 });
 
 test('loaded by importScripts in a worker (no currentScript), it asks for workerUrl, then works with it', async ({ page }) => {
-  await page.goto(`${server.url}/demo/cdn.html`);
+  await page.goto(`${url()}/demo/cdn.html`);
   const reply = await page.evaluate(
     (url) =>
       new Promise((resolve) => {

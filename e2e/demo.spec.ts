@@ -6,6 +6,7 @@ import type { Page } from '@playwright/test';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../demo/server.mjs';
+import { serveWithCsp } from './csp-server';
 import { expect, test } from './test';
 
 const SCREENSHOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'test-results', 'demo.png');
@@ -17,15 +18,7 @@ const CRASHES: [mode: string, code: string][] = [
   ['cancellable_loop', 'CANCELLED'], ['exit', 'PANIC'],
 ];
 
-let server: { url: string; close: () => Promise<void> };
-const violations: unknown[] = [];
-
-test.beforeAll(async () => {
-  server = await startServer({ port: 0, csp: true, onCspViolation: (report) => violations.push(report) });
-});
-test.afterAll(async () => {
-  await server.close();
-});
+const { url, violations } = serveWithCsp();
 
 /** Opens the demo on `url`; returns the console lines as they come ("type: text"). */
 async function open(page: Page, url: string): Promise<string[]> {
@@ -48,7 +41,7 @@ function edgeEnergy(page: Page, selector: string): Promise<number> {
 
 test('the demo, under COOP/COEP and the CSP: every section works', async ({ page }) => {
   test.setTimeout(150_000);
-  const consoleLines = await open(page, server.url);
+  const consoleLines = await open(page, url());
 
   await test.step('status: ready, with a heartbeat', async () => {
     await expect(page.locator('#isolated')).toHaveText('true');

@@ -2,17 +2,10 @@
 // `returns` that contradicts what C returns, and integers that do not fit their C parameter,
 // are refused with SerializationError and nothing is sent. Also: the `exports` proxy gives
 // nothing to property probes (JSON.stringify, devtools), and progress never goes back.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
-import { startServer } from '../demo/server.mjs';
 import { ProgressThrottle } from '../ts/progress';
-import { signatureTable } from './module-table';
+import { serveWithTable } from './module-table';
 import { expect, test } from './test';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 async function open(page: Page, base = ''): Promise<void> {
   await page.goto(`${base}/e2e/fixtures/pool.html`);
@@ -125,36 +118,18 @@ test('integer arguments must fit their C parameter; floats take any number', asy
 });
 
 test.describe('narrow integer and bool parameters', () => {
-  let dir = '';
-  let server: { url: string; close: () => Promise<void> } | null = null;
-
-  test.beforeAll(async () => {
-    // dist/ as built, with a table whose probe_log takes a uint8_t and probe_log_slowly a
-    // bool: the project's kernels have no such scalar parameter. The wasm still takes ints.
-    dir = mkdtempSync(path.join(tmpdir(), 'wasmpool-narrow-'));
-    cpSync(path.join(root, 'dist'), path.join(dir, 'dist'), { recursive: true });
-    mkdirSync(path.join(dir, 'e2e', 'fixtures'), { recursive: true });
-    cpSync(path.join(root, 'e2e', 'fixtures', 'pool.html'), path.join(dir, 'e2e', 'fixtures', 'pool.html'));
-    const file = path.join(dir, 'dist', 'kernels.js');
-    const js = readFileSync(file, 'utf8');
-    const at = signatureTable(js);
-    if (!at) throw new Error('dist/kernels.js has no signature table');
-    const table = JSON.parse(js.slice(at.start, at.end));
+  // The project's kernels have no such scalar parameter: the table says probe_log takes a
+  // uint8_t and probe_log_slowly a bool. The wasm still takes ints.
+  const url = serveWithTable((table) => {
     table.probe_log.params[0] = { name: 'count', c: 'uint8_t count', type: 'u8' };
     table.probe_log.c = 'void probe_log(uint8_t count)';
     table.probe_log_slowly.params[0] = { name: 'count', c: 'bool count', type: 'bool' };
     table.probe_log_slowly.c = 'void probe_log_slowly(bool count, int ms)';
-    writeFileSync(file, `${js.slice(0, at.start)}${JSON.stringify(table)}${js.slice(at.end)}`);
-    server = await startServer({ port: 0, root: dir, dirs: ['dist', 'e2e/fixtures'] });
-  });
-
-  test.afterAll(async () => {
-    await server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    return table;
   });
 
   test('300 for a uint8_t is refused, not wrapped to 44; a bool takes a boolean, 0 or 1', async ({ page }) => {
-    await open(page, server!.url);
+    await open(page, url());
     const r = await page.evaluate(async () => {
       const { ThreadPoolManager } = (window as any).wasmpool;
       const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2 });

@@ -1,16 +1,9 @@
 // The signature table that wasmpool-cc embeds in dist/kernels.js, at run time: results read
 // as C declares them, const arrays copied in only, arguments checked against the C
 // parameters; and a module without a table behaves as before.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
-import { startServer } from '../demo/server.mjs';
-import { signatureTable } from './module-table';
+import { serveWithTable } from './module-table';
 import { expect, test } from './test';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 async function open(page: Page, base = ''): Promise<void> {
   await page.goto(`${base}/e2e/fixtures/pool.html`);
@@ -123,30 +116,11 @@ test('arguments are checked against the C parameters; nothing reaches C', async 
 });
 
 test.describe('a module without a signature table', () => {
-  let dir = '';
-  let server: { url: string; close: () => Promise<void> } | null = null;
-
-  test.beforeAll(async () => {
-    // dist/ as built, but kernels.js without its table: as a module not built by wasmpool-cc.
-    dir = mkdtempSync(path.join(tmpdir(), 'wasmpool-untyped-'));
-    cpSync(path.join(root, 'dist'), path.join(dir, 'dist'), { recursive: true });
-    mkdirSync(path.join(dir, 'e2e', 'fixtures'), { recursive: true });
-    cpSync(path.join(root, 'e2e', 'fixtures', 'pool.html'), path.join(dir, 'e2e', 'fixtures', 'pool.html'));
-    const file = path.join(dir, 'dist', 'kernels.js');
-    const js = readFileSync(file, 'utf8');
-    const table = signatureTable(js);
-    if (!table) throw new Error('dist/kernels.js has no signature table');
-    writeFileSync(file, `${js.slice(0, table.start)}undefined${js.slice(table.end)}`);
-    server = await startServer({ port: 0, root: dir, dirs: ['dist', 'e2e/fixtures'] });
-  });
-
-  test.afterAll(async () => {
-    await server?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  // As a module not built by wasmpool-cc.
+  const url = serveWithTable(() => undefined);
 
   test('keeps the untyped behaviour: C numbers as numbers, every array copied back', async ({ page }) => {
-    await open(page, server!.url);
+    await open(page, url());
     const r = await page.evaluate(async () => {
       const { ThreadPoolManager } = (window as any).wasmpool;
       const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2 });
