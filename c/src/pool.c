@@ -38,6 +38,14 @@
 
 #define CACHE_LINE 64
 
+/* pool.lock is held for a few dozen instructions at a time, so a waiter does better to spin
+ * a little than to sleep at once (glibc's adaptive mutex); elsewhere, a plain mutex. */
+#ifdef PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP
+#define POOL_LOCK_INITIALIZER PTHREAD_ADAPTIVE_MUTEX_INITIALIZER_NP
+#else
+#define POOL_LOCK_INITIALIZER PTHREAD_MUTEX_INITIALIZER
+#endif
+
 /* One participant's contiguous share of a loop's items: [front, back). */
 struct slice {
   size_t front;         /* first item; its owner counts up from here on its own */
@@ -80,7 +88,7 @@ static struct {
   size_t first_worker, worker_end; /* indexes of the running workers */
   pthread_mutex_t lifecycle; /* serializes start and stop */
 } pool = {
-    .lock = PTHREAD_MUTEX_INITIALIZER,
+    .lock = POOL_LOCK_INITIALIZER,
     .lifecycle = PTHREAD_MUTEX_INITIALIZER,
 };
 
