@@ -267,7 +267,7 @@ test.describe('wasmpool-cc', () => {
         await pool.exports.scale(xs, 2);
         const out16 = new Int16Array(4);
         await pool.exports.fill(out16, -7);
-        const result = {
+        const result: Record<string, unknown> = {
           scaled: Array.from(xs),
           checksum: await pool.exports.checksum(new TextEncoder().encode('wasmpool')),
           add64: String(await pool.exports.add64(-5n, 2n ** 40n)),
@@ -278,8 +278,14 @@ test.describe('wasmpool-cc', () => {
           filled: Array.from(out16),
           big: String(await pool.exports.big()),
           dot: await pool.exports.dot(new Int32Array([1, 2, 3]), new Int32Array([4, 5])),
+          threads: pool.stats.threads,
         };
         await pool.shutdown();
+        // Without a threads option, the module's own default: --threads 3.
+        const byModule = new ThreadPoolManager({ module: new URL('/out/sample-kernels.js', location.href) });
+        await byModule.ready();
+        result.moduleThreads = byModule.stats.threads;
+        await byModule.shutdown();
         return result;
       });
       // FNV-1a of "wasmpool", as C computes it in uint32_t.
@@ -296,6 +302,8 @@ test.describe('wasmpool-cc', () => {
         filled: [-7, -7, -7, -7],
         big: String(2n ** 64n - 1n),
         dot: 14,
+        threads: 2,
+        moduleThreads: 3,
       });
     } finally {
       await server.close();

@@ -7,7 +7,17 @@
 
 import { Arena } from './arena';
 import { HeartbeatLostError, WorkerInitError } from './errors';
-import type { CallErrorMessage, ExportSignature, FromThread, InitMessage, ReadyMessage, ResultMessage, ToHost } from './protocol';
+import type {
+  CallErrorMessage,
+  ExportSignature,
+  FromThread,
+  InitMessage,
+  LoadedMessage,
+  PortsMessage,
+  ReadyMessage,
+  ResultMessage,
+  ToHost,
+} from './protocol';
 
 /** How long a starting host may take to send its first message (its script is downloading). */
 const FIRST_BEAT_TIMEOUT_MS = 10_000;
@@ -131,23 +141,14 @@ export class HostInstance {
       worker.addEventListener('error', (event) => this.#onError(event));
       worker.addEventListener('messageerror', () => this.#onCrash('a message from the host worker could not be deserialized', undefined));
 
-      const channels = Array.from({ length: this.#config.threads }, () => new MessageChannel());
-      this.#ports = channels.map((channel) => channel.port1);
-      for (const port of this.#ports) {
-        port.onmessage = (event) => {
-          if (this.alive) this.#listener.thread(event.data as FromThread);
-        };
-      }
-      const ports = channels.map((channel) => channel.port2);
       const init: InitMessage = {
         type: 'wasmpool:init',
         moduleUrl: this.#config.moduleUrl,
         threads: this.#config.threads,
         heartbeatIntervalMs: this.#config.heartbeatIntervalMs,
         allocBytes: this.#config.allocBytes,
-        ports,
       };
-      worker.postMessage(init, ports);
+      worker.postMessage(init);
       this.#lastBeat = performance.now();
       this.#armWatchdog();
       // A host that beats but never gets ready (a pool thread whose script never loads, a
@@ -221,6 +222,21 @@ export class HostInstance {
       case 'wasmpool:heartbeat':
         this.#listener.heartbeat();
         return;
+      case 'wasmpool:loaded': {
+        // One channel per pool thread: the thread keeps one end, this instance the other.
+        if (this.#phase !== 'starting' || this.#ports.length) return;
+        const { threads } = data as LoadedMessage;
+        const channels = Array.from({ length: threads }, () => new MessageChannel());
+        this.#ports = channels.map((channel) => channel.port1);
+        for (const port of this.#ports) {
+          port.onmessage = (event) => {
+            if (this.alive) this.#listener.thread(event.data as FromThread);
+          };
+        }
+        const ports = channels.map((channel) => channel.port2);
+        this.#worker?.postMessage({ type: 'wasmpool:ports', ports } satisfies PortsMessage, ports);
+        return;
+      }
       case 'wasmpool:ready': {
         if (this.#phase !== 'starting') return;
         const ready = data as ReadyMessage;

@@ -22,7 +22,7 @@ export interface PoolOptions {
   module: string | URL;
   /**
    * Pool threads that run C code.
-   * @default navigator.hardwareConcurrency (at least 1)
+   * @default the module's: `wasmpool-cc --threads N`, else navigator.hardwareConcurrency
    */
   threads?: number;
   /**
@@ -78,6 +78,7 @@ export interface PoolOptions {
 
 export interface ResolvedOptions {
   module: string;
+  /** 0: the module's default. */
   threads: number;
   timeoutMs: number;
   heartbeatIntervalMs: number;
@@ -93,10 +94,6 @@ export interface ResolvedOptions {
 /** The most pool threads: the C core's WP_MAX_THREADS. */
 export const MAX_THREADS = 64;
 
-function defaultThreads(): number {
-  const n = typeof navigator === 'undefined' ? 1 : navigator.hardwareConcurrency;
-  return Math.min(MAX_THREADS, Math.max(1, n || 1));
-}
 
 function integer(name: string, value: unknown, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
@@ -139,7 +136,8 @@ export function resolveOptions(options: PoolOptions): ResolvedOptions {
   }
   return {
     module: url('module', options.module),
-    threads: integer('threads', options.threads, defaultThreads(), 1, MAX_THREADS),
+    // 0: the module decides (wasmpool-cc --threads N, else one per core).
+    threads: integer('threads', options.threads, 0, 1, MAX_THREADS),
     timeoutMs: integer('timeoutMs', options.timeoutMs, 0, 0),
     heartbeatIntervalMs,
     heartbeatTimeoutMs,

@@ -54,11 +54,17 @@ export interface InitMessage {
   type: 'wasmpool:init';
   /** Absolute URL of the Emscripten module's .js file. */
   moduleUrl: string;
+  /** Pool threads; 0 = the module's own default (wasmpool-cc --threads, else one per core). */
   threads: number;
   heartbeatIntervalMs: number;
   /** Bytes of wasm memory to reserve for pool.alloc (0 = none). */
   allocBytes: number;
-  /** One port per pool thread, for its logs and panics straight to the page. */
+}
+
+/** The page's answer to LoadedMessage: one port per pool thread, for its logs and panics
+ * straight to the page. They must reach the threads before the threads start running C. */
+export interface PortsMessage {
+  type: 'wasmpool:ports';
   ports: MessagePort[];
 }
 
@@ -81,9 +87,15 @@ export interface WedgeMessage {
   ms: number;
 }
 
-export type ToHost = InitMessage | CallMessage | CancelMessage | WedgeMessage;
+export type ToHost = InitMessage | PortsMessage | CallMessage | CancelMessage | WedgeMessage;
 
 // ---- host -> page ----
+
+/** The module is loaded and its pool threads are prepared, not yet started: how many. */
+export interface LoadedMessage {
+  type: 'wasmpool:loaded';
+  threads: number;
+}
 
 export interface ReadyMessage {
   type: 'wasmpool:ready';
@@ -132,6 +144,7 @@ export interface FaultMessage {
 }
 
 export type FromHost =
+  | LoadedMessage
   | ReadyMessage
   | InitFailedMessage
   | ResultMessage

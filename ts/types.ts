@@ -133,7 +133,8 @@ export type PoolState = 'stopped' | 'starting' | 'ready' | 'idle-stopped' | 'res
 
 /** A snapshot of the pool's counters. */
 export interface PoolStats {
-  /** Pool threads: as the running instance reported them, else as configured. */
+  /** Pool threads: as the running instance reported them, else as configured (0 while
+   * the module's default is not yet known). */
   threads: number;
   /** Calls whose promise has not settled yet, queued ones included. */
   pending: number;

@@ -34,12 +34,16 @@ const ARG_SIZE = 16;
 const RETURNS = { number: 0, bigint: 1, string: 0, void: 2 } as const;
 /** The factory name wasmpool builds use (-sEXPORT_NAME). */
 const FACTORY = 'createWasmpoolModule';
+/** The C core's WP_MAX_THREADS. */
+const MAX_THREADS = 64;
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const send = (message: FromHost, transfer: Transferable[] = []) => scope.postMessage(message, transfer);
 
 let heartbeat = setInterval(() => send({ type: 'wasmpool:heartbeat' }), 250);
 let wasm: EmscriptenModule | undefined;
+/** Set while init waits for the page's ports (PortsMessage). */
+let receivePorts: ((ports: MessagePort[]) => void) | undefined;
 /** Calls submitted to the pool, by id: their wp_call pointer, for cancellation. */
 const running = new Map<number, number>();
 
@@ -50,6 +54,9 @@ scope.onmessage = (event: MessageEvent<ToHost>) => {
       init(message).catch((error: unknown) =>
         send({ type: 'wasmpool:init-failed', message: errorText(error), url: message.moduleUrl }),
       );
+      break;
+    case 'wasmpool:ports':
+      receivePorts?.(message.ports);
       break;
     case 'wasmpool:call':
       call(message);
@@ -125,7 +132,8 @@ async function init(message: InitMessage): Promise<void> {
   const module = await new Promise<EmscriptenModule>((resolve, reject) => {
     const overrides: Record<string, unknown> = {
       wasmBinary,
-      wasmpoolThreads: message.threads,
+      // 0 leaves the pool size to the module: wasmpool-cc --threads, else one per core.
+      wasmpoolThreads: message.threads || undefined,
       // Loaded with importScripts, the module cannot find its own URL for the pthreads.
       mainScriptUrlOrBlob: message.moduleUrl,
       locateFile: (path: string) => new URL(path, message.moduleUrl).href,
@@ -145,11 +153,19 @@ async function init(message: InitMessage): Promise<void> {
   });
   wasm = module;
   const workers = module.PThread.unusedWorkers;
-  if (workers.length < message.threads) {
+  if (message.threads && workers.length < message.threads) {
     throw new Error(`the module prepared ${workers.length} pool threads, ${message.threads} were asked for`);
   }
+  const threads = message.threads || Math.min(workers.length, MAX_THREADS);
+  // The page makes a port per thread once it knows how many; they must reach the threads
+  // before the threads run C, which never returns to read a message.
+  const ports = await new Promise<MessagePort[]>((resolve) => {
+    receivePorts = resolve;
+    send({ type: 'wasmpool:loaded', threads });
+  });
+  receivePorts = undefined;
   workers.forEach((worker, i) => {
-    const port = message.ports[i];
+    const port = ports[i];
     if (port) worker.postMessage({ cmd: 'wasmpool:port', port }, [port]);
     // The thread reports its own death to the page over its port. Emscripten's handler
     // rethrows the error into the host, which would surface on the page as an anonymous
@@ -159,7 +175,7 @@ async function init(message: InitMessage): Promise<void> {
       send({ type: 'wasmpool:fault', message: event.message });
     };
   });
-  const status = module._wp_rt_start(message.threads);
+  const status = module._wp_rt_start(threads);
   if (status !== 0) throw new Error(`the pool threads could not start (status ${status})`);
 
   // The page's pool.alloc buffers come out of this block; the page manages it (ts/arena.ts).
@@ -173,7 +189,7 @@ async function init(message: InitMessage): Promise<void> {
   }
   send({
     type: 'wasmpool:ready',
-    threads: message.threads,
+    threads,
     exports,
     memory: module.wasmpoolMemory(),
     arena: { ptr: arena, bytes: arena ? message.allocBytes : 0 },

@@ -35,7 +35,7 @@ Options:
   -O0 -O1 -O2 -O3 -Os -Oz
                         optimisation level (default -O2)
   --threads <N>         pool threads when the page does not say (default: one per core);
-                        ThreadPoolManager's \`threads\` option is always said, and wins
+                        ThreadPoolManager's \`threads\` option, when given, wins
   -I <dir>              a directory of headers (also -I<dir>)
   -D <NAME[=VALUE]>     a preprocessor definition (also -D<NAME>, and -U <NAME>)
   --interface <Name>    the .d.ts interface's name (default from the output: kernels.js -> Kernels)
