@@ -1,9 +1,15 @@
 // The runtime in real Chromium, against the built dist/: start-up, calls and marshalling,
 // panics for every way to fail, logs, heartbeats, timeouts, cancellation, lifecycle.
 // Each test drives window.wasmpool (dist/wasmpool.mjs) on e2e/fixtures/pool.html.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { startServer } from '../demo/server.mjs';
 import { expect, test } from './test';
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 // crash_lab modes: c/kernels/kernels.h
 const CRASH = {
@@ -78,12 +84,38 @@ test.describe('start-up', () => {
     expect(error?.message).toContain(error!.url);
   });
 
+  // Broken modules, made for the test beside a copy of the page and the library, so that no
+  // fake .wasm is ever committed.
+  let broken: { url: string; close: () => Promise<void> } | null = null;
+  let brokenDir = '';
+  test.beforeAll(async () => {
+    brokenDir = mkdtempSync(path.join(tmpdir(), 'wasmpool-broken-'));
+    const put = (file: string, text: string) => {
+      mkdirSync(path.dirname(path.join(brokenDir, file)), { recursive: true });
+      writeFileSync(path.join(brokenDir, file), text);
+    };
+    for (const file of ['dist/wasmpool.mjs', 'dist/wasmpool-host.js', 'e2e/fixtures/pool.html']) {
+      put(file, readFileSync(path.join(repo, file), 'utf8'));
+    }
+    // A module script whose .wasm is not WebAssembly: the host must refuse it when it
+    // checks the .wasm, before this factory is ever called.
+    put('e2e/fixtures/not-wasm/kernels.js', 'self.createWasmpoolModule = () => new Promise(() => {});\n');
+    put('e2e/fixtures/not-wasm/kernels.wasm', 'This is not WebAssembly.\n');
+    put('e2e/fixtures/not-wasm/readme.txt', 'Not a script: a module URL that points at text.\n');
+    broken = await startServer({ port: 0, root: brokenDir, dirs: ['dist', 'e2e'] });
+  });
+  test.afterAll(async () => {
+    await broken?.close();
+    if (brokenDir) rmSync(brokenDir, { recursive: true, force: true });
+  });
+
   for (const [what, file, expected] of [
     ['a .wasm that is not WebAssembly', '/e2e/fixtures/not-wasm/kernels.js', /not a WebAssembly module/],
     ['a module script served as text/plain', '/e2e/fixtures/not-wasm/readme.txt', /cannot load|not a wasmpool module|MIME/i],
   ] as const) {
     test(`${what} gets WorkerInitError naming the URL`, async ({ page }) => {
-      await open(page);
+      await page.goto(`${broken!.url}/e2e/fixtures/pool.html`);
+      await page.waitForFunction(() => (window as any).loaded === true);
       const error = await page.evaluate(async (file) => {
         const { ThreadPoolManager } = (window as any).wasmpool;
         const pool = new ThreadPoolManager({ module: new URL(file, location.href).href });
