@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "image.h"
 #include "kernels.h"
 
 /* Columns per vertical-pass task: 16 RGBA pixels are one 64-byte cache line, so a task
@@ -57,15 +58,8 @@ static void blur_columns(void *ctx, size_t x0, size_t count) {
 }
 
 WP_EXPORT void blur(uint8_t *rgba, size_t len, int width, int height, int radius) {
-  if (width < 0 || height < 0)
-    wp_panic("blur: width and height must be >= 0 (got %d x %d)", width, height);
+  check_rgba("blur", rgba, len, width, height);
   size_t w = (size_t)width, h = (size_t)height;
-  if (h != 0 && w > SIZE_MAX / 4 / h)
-    wp_panic("blur: a %d x %d image does not fit in memory", width, height);
-  if (len != w * h * 4)
-    wp_panic("blur: rgba has %zu bytes but a %d x %d RGBA image needs %zu", len, width, height,
-             w * h * 4);
-  if (rgba == NULL && len != 0) wp_panic("blur: rgba is NULL");
   if (radius < 0) wp_panic("blur: radius must be >= 0 (got %d)", radius);
   if (radius == 0 || len == 0) return; /* a 1-pixel window is the identity */
 

@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "image.h"
 #include "kernels.h"
 
 #define TILE 16
@@ -67,15 +68,8 @@ static void render_tile(void *ctx, size_t ty, size_t tx) {
 
 WP_EXPORT void mandelbrot(uint8_t *rgba, size_t len, int width, int height, double center_x,
                           double center_y, double scale, int max_iter) {
-  if (width < 0 || height < 0)
-    wp_panic("mandelbrot: width and height must be >= 0 (got %d x %d)", width, height);
+  check_rgba("mandelbrot", rgba, len, width, height);
   size_t w = (size_t)width, h = (size_t)height;
-  if (h != 0 && w > SIZE_MAX / 4 / h)
-    wp_panic("mandelbrot: a %d x %d image does not fit in memory", width, height);
-  if (len != w * h * 4)
-    wp_panic("mandelbrot: rgba has %zu bytes but a %d x %d RGBA image needs %zu", len, width,
-             height, w * h * 4);
-  if (rgba == NULL && len != 0) wp_panic("mandelbrot: rgba is NULL");
   if (max_iter < 1) wp_panic("mandelbrot: max_iter must be >= 1 (got %d)", max_iter);
   if (!(scale > 0) || !isfinite(scale))
     wp_panic("mandelbrot: scale must be finite and > 0 (got %g)", scale);
