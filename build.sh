@@ -105,7 +105,10 @@ else
     fi
     # The host worker: a classic worker script, since Emscripten's output loads by importScripts.
     if [ -f worker/host.ts ]; then
-      "$esbuild" worker/host.ts --bundle --format=iife --target=es2022 --sourcemap --outfile=dist/wasmpool-host.js --log-level=warning
+      host() { "$esbuild" worker/host.ts --bundle --format=iife --target=es2022 --minify-syntax --sourcemap --log-level=warning "$@"; }
+      host --define:WASMPOOL_DEBUG=false --outfile=dist/wasmpool-host.js
+      # For the tests only (not in the npm package): a host that can be told to wedge itself.
+      host --define:WASMPOOL_DEBUG=true --outfile=dist/wasmpool-host.debug.js
     fi
     rm -rf dist/types && node_modules/.bin/tsc -p tsconfig.json
     node_modules/.bin/tsc -p ts/cli   # the wasmpool-cc CLI: Node types, no output (esbuild bundled it in step 4)

@@ -87,14 +87,15 @@ test('a 30 s call with heartbeatTimeoutMs 2000 is not a lost heartbeat', async (
 test('logs arrive while the host is busy', async ({ page }) => {
   const r = await page.evaluate(async () => {
     const { ThreadPoolManager } = (window as any).wasmpool;
-    const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2, heartbeatTimeoutMs: 10_000 });
+    const { debugHost } = window as any;
+    const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, workerUrl: debugHost.url, threads: 2, heartbeatTimeoutMs: 10_000 });
     await pool.ready();
     const t0 = performance.now();
     const arrivals: number[] = [];
     pool.on('log', (l: any) => { if (l.text.startsWith('slow line')) arrivals.push(performance.now() - t0); });
     // C logs a line every 200 ms for a second, while the host blocks for three.
     const call = pool.call('probe_log_slowly', [5, 200]).then(() => performance.now() - t0);
-    await pool.debugWedgeHost(3000);
+    debugHost.wedge(3000);
     const resolvedAt = await call;
     await pool.shutdown();
     return { arrivals, resolvedAt };

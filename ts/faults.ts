@@ -19,8 +19,13 @@ export interface Fault {
   panic?: PanicError;
 }
 
-/** How long a thread's panic report may trail the host's report of the thread's death. */
-export const THREAD_DEATH_GRACE_MS = 30;
+/**
+ * How long a thread's panic report may trail the host's report of the thread's death. The two
+ * travel on different channels (thread port, host worker), so their order is not fixed; a
+ * report that misses this window is lost with its ports and the call gets PoolCrashedError.
+ * Only a death with no report at all pays this wait.
+ */
+export const THREAD_DEATH_GRACE_MS = 100;
 
 /** The host stopped beating; `pending` calls were running on it. */
 export function heartbeatLost(detail: string, pending: number): Fault {

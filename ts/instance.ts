@@ -82,6 +82,7 @@ export class HostInstance {
   #beaten = false;
   #suspect = false;
   #watchdog: ReturnType<typeof setTimeout> | undefined;
+  #startTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(config: InstanceConfig, listener: InstanceListener) {
     this.#config = config;
@@ -153,7 +154,7 @@ export class HostInstance {
       this.#armWatchdog();
       // A host that beats but never gets ready (a pool thread whose script never loads, a
       // module that never finishes instantiating) must not leave ready() pending forever.
-      setTimeout(() => {
+      this.#startTimer = setTimeout(() => {
         if (this.#phase === 'starting') {
           this.abort(new WorkerInitError(
             `wasmpool: the module ${this.#config.moduleUrl} was not ready within ${START_TIMEOUT_MS / 1000} s`,
@@ -191,8 +192,13 @@ export class HostInstance {
     const settle = this.#startSettle;
     this.#phase = 'dead';
     this.#startSettle = null;
-    if (this.#watchdog !== undefined) clearTimeout(this.#watchdog);
+    clearTimeout(this.#watchdog);
+    clearTimeout(this.#startTimer);
     this.#worker?.terminate();
+    // Let the memory go now: a pending timer or a late message must not keep a dead
+    // instance's SharedArrayBuffer alive (pool.alloc buffers hold their own reference).
+    this.memory = null;
+    this.arena = null;
     this.#worker = null;
     for (const port of this.#ports) {
       port.onmessage = null;
@@ -225,8 +231,8 @@ export class HostInstance {
       case 'wasmpool:loaded': {
         // One channel per pool thread: the thread keeps one end, this instance the other.
         if (this.#phase !== 'starting' || this.#ports.length) return;
-        const { threads } = data as LoadedMessage;
-        const channels = Array.from({ length: threads }, () => new MessageChannel());
+        const { workers } = data as LoadedMessage;
+        const channels = Array.from({ length: workers }, () => new MessageChannel());
         this.#ports = channels.map((channel) => channel.port1);
         for (const port of this.#ports) {
           port.onmessage = (event) => {
@@ -241,6 +247,7 @@ export class HostInstance {
         if (this.#phase !== 'starting') return;
         const ready = data as ReadyMessage;
         this.#phase = 'ready';
+        clearTimeout(this.#startTimer);
         this.memory = ready.memory;
         this.arena = ready.arena.bytes > 0 ? new Arena(ready.arena.ptr, ready.arena.bytes) : null;
         this.#exports = new Map(Object.entries(ready.exports ?? {}));

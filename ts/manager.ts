@@ -305,20 +305,6 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
     return buffer;
   }
 
-  /**
-   * **Test-only.** Makes the host worker block its own event loop for `ms`, as a wedged host
-   * would, so that tests can see the heartbeat watchdog fire. Starts the pool if needed and
-   * resolves once the request is sent. Never use it in an application.
-   */
-  debugWedgeHost(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 0) {
-        throw new TypeError(`wasmpool: debugWedgeHost(ms) needs an integer >= 0, got ${String(ms)}`);
-      }
-      resolve(this.ready().then(() => this.#instance?.post({ type: 'wasmpool:debug-wedge', ms })));
-    });
-  }
-
   // ---- calls ----
 
   #call(name: unknown, args: unknown, options: unknown, session: Session | null): Promise<unknown> {

@@ -81,7 +81,8 @@ export interface CancelMessage {
   id: number;
 }
 
-/** Test-only: the host blocks its own event loop for `ms`, as a wedged host would. */
+/** Only the test build of the host (dist/wasmpool-host.debug.js) knows it: the host blocks
+ * its own event loop for `ms`, as a wedged host would. The shipped host ignores it. */
 export interface WedgeMessage {
   type: 'wasmpool:debug-wedge';
   ms: number;
@@ -94,7 +95,9 @@ export type ToHost = InitMessage | PortsMessage | CallMessage | CancelMessage | 
 /** The module is loaded and its pool threads are prepared, not yet started: how many. */
 export interface LoadedMessage {
   type: 'wasmpool:loaded';
-  threads: number;
+  /** Pool workers the module prepared, each to get a port: Emscripten, not the host, picks
+   * which of them run the threads, so every one needs its port. */
+  workers: number;
 }
 
 export interface ReadyMessage {

@@ -7,6 +7,9 @@
  */
 import type { CallMessage, ExportSignature, FromHost, InitMessage, ToHost, WireArg } from '../ts/protocol';
 
+/** true only in the test build, dist/wasmpool-host.debug.js (build.sh's --define). */
+declare const WASMPOOL_DEBUG: boolean;
+
 /* The parts of an Emscripten module the host uses. */
 interface EmscriptenModule {
   wasmpoolMemory(): WebAssembly.Memory;
@@ -49,6 +52,13 @@ const running = new Map<number, number>();
 
 scope.onmessage = (event: MessageEvent<ToHost>) => {
   const message = event.data;
+  // The shipped host has none of this (esbuild drops the branch): it is how tests make a
+  // host that stops answering, to see the page's heartbeat watchdog fire.
+  if (WASMPOOL_DEBUG && message?.type === 'wasmpool:debug-wedge') {
+    const until = performance.now() + message.ms;
+    while (performance.now() < until);
+    return;
+  }
   switch (message?.type) {
     case 'wasmpool:init':
       init(message).catch((error: unknown) =>
@@ -66,11 +76,6 @@ scope.onmessage = (event: MessageEvent<ToHost>) => {
       // replies at once, so the page's grace period does not run out on a call never begun.
       const ptr = running.get(message.id);
       if (ptr !== undefined && wasm) wasm._wp_rt_cancel(ptr);
-      break;
-    }
-    case 'wasmpool:debug-wedge': {
-      const until = performance.now() + message.ms;
-      while (performance.now() < until); // test-only: a host that stops answering
       break;
     }
     default:
@@ -157,11 +162,12 @@ async function init(message: InitMessage): Promise<void> {
     throw new Error(`the module prepared ${workers.length} pool threads, ${message.threads} were asked for`);
   }
   const threads = message.threads || Math.min(workers.length, MAX_THREADS);
-  // The page makes a port per thread once it knows how many; they must reach the threads
-  // before the threads run C, which never returns to read a message.
+  // The page makes a port per worker once it knows how many; they must reach the threads
+  // before the threads run C, which never returns to read a message. Every prepared worker
+  // gets one: Emscripten takes the workers that run threads from the end of its list.
   const ports = await new Promise<MessagePort[]>((resolve) => {
     receivePorts = resolve;
-    send({ type: 'wasmpool:loaded', threads });
+    send({ type: 'wasmpool:loaded', workers: workers.length });
   });
   receivePorts = undefined;
   workers.forEach((worker, i) => {
