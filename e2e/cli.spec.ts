@@ -103,7 +103,7 @@ const EXPECTED_SIGNATURES = [
   'scale(xs: Float32Array, k: number): void;',
   'checksum(data: Uint8Array | Uint8ClampedArray): number;',
   'add64(a: bigint, b: bigint): bigint;',
-  'greeting(): string;',
+  'greeting(): string | null;',
   'is_even(x: number): boolean;',
   'mean(xs: Float64Array): number;',
   'name_length(name: string): number;',
@@ -122,7 +122,7 @@ export async function use() {
   const c: number = await pool.exports.checksum(new Uint8Array(3));
   const c2: number = await pool.call('checksum', [new Uint8ClampedArray(3)]);
   const sum: bigint = await pool.exports.add64(1n, 2n);
-  const hello: string = await pool.exports.greeting();
+  const hello: string | null = await pool.exports.greeting();
   const even: boolean = await pool.call('is_even', [4]);
   const m: number = await pool.exports.mean(new Float64Array(2), { timeoutMs: 100 });
   const d: number = await pool.exports.dot(new Int32Array(2), new Int32Array(2));

@@ -122,7 +122,7 @@ export interface InitFailedMessage {
 export interface ResultMessage {
   type: 'wasmpool:result';
   id: number;
-  value: number | bigint | string | undefined;
+  value: number | bigint | string | null | undefined;
   /** New contents of the arguments marked copyBack, by argument index. */
   outputs: { index: number; bytes: ArrayBuffer }[];
 }

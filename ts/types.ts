@@ -91,7 +91,7 @@ export interface CallOptions {
   /**
    * How to read what the C function returns: `'number'` (any C number up to 53 bits),
    * `'bigint'` (`int64_t`), `'string'` (a `char *` to NUL-terminated UTF-8, decoded by the
-   * host), or `'void'` (resolves to `undefined`).
+   * host; NULL is `null`), or `'void'` (resolves to `undefined`).
    * @default as the C prototype says, for a module built by wasmpool-cc (unsigned integers
    *   unsigned, 64-bit ones bigint, `char *` a string, bool a boolean); else `'number'`
    */

@@ -315,7 +315,7 @@ async function finish(message: CallMessage, ptr: number, marshalled: Marshalled)
     if (wait.async) await wait.value;
   }
   running.delete(message.id);
-  let value: number | bigint | string | undefined;
+  let value: number | bigint | string | null | undefined;
   if (message.returns === 'bigint') value = new BigInt64Array(memory())[(ptr + CALL.result) >> 3];
   else if (message.returns !== 'void') value = new Float64Array(memory())[(ptr + CALL.result) >> 3];
   if (message.returns === 'string') value = cString(value as number);
@@ -329,8 +329,9 @@ async function finish(message: CallMessage, ptr: number, marshalled: Marshalled)
   send({ type: 'wasmpool:result', id: message.id, value, outputs }, outputs.map((o) => o.bytes));
 }
 
-function cString(ptr: number): string | undefined {
-  if (!ptr) return undefined;
+/** A NUL-terminated UTF-8 string in wasm memory; a NULL pointer is null. */
+function cString(ptr: number): string | null {
+  if (!ptr) return null;
   const heap = new Uint8Array(memory());
   const end = heap.indexOf(0, ptr);
   return new TextDecoder().decode(heap.slice(ptr, end < 0 ? heap.length : end));

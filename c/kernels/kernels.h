@@ -97,6 +97,7 @@ WP_EXPORT int64_t probe_add_i64(int64_t a, int64_t b);      /* a + b */
 WP_EXPORT double probe_add_f64(double a, double b);         /* a + b */
 WP_EXPORT size_t probe_strlen(const char *s);               /* strlen(s): UTF-8 bytes */
 WP_EXPORT const char *probe_version(void);                  /* a static UTF-8 string */
+WP_EXPORT const char *probe_maybe_string(int give);         /* "given", or NULL when give is 0 */
 WP_EXPORT void probe_increment(uint8_t *bytes, size_t len); /* bytes[i]++ */
 WP_EXPORT void probe_log(int count); /* count lines each by wp_log, printf, fprintf(stderr) */
 WP_EXPORT int probe_wait_cancel(void); /* spins on one thread until cancelled; logs the thread */

@@ -19,6 +19,8 @@ WP_EXPORT size_t probe_strlen(const char *s) { return strlen(s); }
 
 WP_EXPORT const char *probe_version(void) { return "wasmpool probe 1 \xe2\x9c\x93"; }
 
+WP_EXPORT const char *probe_maybe_string(int give) { return give ? "given" : NULL; }
+
 /* Adds 1 to every byte: shows in-out buffers come back to the caller's array. */
 WP_EXPORT void probe_increment(uint8_t *bytes, size_t len) {
   for (size_t i = 0; i < len; i++) bytes[i]++;

@@ -56,7 +56,7 @@ export function paramType(p: ParamSignature): string {
 /** The TypeScript type of what a call resolves to. */
 export function returnType(r: ReturnSignature): string {
   if (r === 'void') return 'void';
-  if (r === 'string') return 'string';
+  if (r === 'string') return 'string | null'; // a NULL char * resolves to null
   if (r === 'pointer') return 'number';
   return scalarType(r);
 }
