@@ -312,6 +312,7 @@ test.describe('panics are loud, fast and recoverable', () => {
           target,
           name: error?.name, code: error?.code, thread: error?.thread, callId: error?.callId,
           functionName: error?.functionName, message: error?.message, panicMessage: error?.panicMessage,
+          threadStack: error?.threadStack,
           bystander: await bystander,
           lastWordsThread: lastWords?.thread,
           latencyMs: lastWords ? rejectedAt - lastWords.time : null,
@@ -331,6 +332,10 @@ test.describe('panics are loud, fast and recoverable', () => {
       expect(r.restarts).toBe(1);
       expect(r.events).toEqual(['panic:PANIC', 'restart']);
       expect(consoleLines).toContain(`error: [wasmpool] panic on thread ${r.target} in crash_lab(): ${r.panicMessage}`);
+      // The failing thread's stack, wasm frames and all, is on the error, not spilled on the
+      // console by Emscripten's worker.js next to the panic line.
+      expect(r.threadStack).toMatch(/wasm-function/);
+      expect(consoleLines.filter((l) => /captured an uncaught exception|Aborted\(|RuntimeError|WasmPoolPanic/.test(l))).toEqual([]);
       test.info().annotations.push({ type: 'fault-to-rejection-ms', description: `${mode}: ${r.latencyMs?.toFixed(1)}` });
       console.log(`fault-to-rejection ${mode}: ${r.latencyMs?.toFixed(1)} ms`);
     });

@@ -82,12 +82,18 @@ export class PanicError extends WasmPoolError {
   readonly thread?: number;
   /** The panic message: wp_panic's text, the assertion, or the trap's name. */
   readonly panicMessage: string;
-  constructor(panicMessage: string, thread: number | undefined, info: CallInfo) {
+  /**
+   * The failing pool thread's stack when it died, wasm frames included
+   * (`at lab_item (wasm://wasm/…)`), when known. `stack` is where the page learned of it.
+   */
+  readonly threadStack?: string;
+  constructor(panicMessage: string, thread: number | undefined, info: CallInfo, threadStack?: string) {
     const where = thread === undefined ? '' : ` on thread ${thread}`;
     const fn = info.functionName ? ` in ${info.functionName}()` : '';
     super(`panic${where}${fn}: ${panicMessage}`, info);
     this.thread = thread;
     this.panicMessage = panicMessage;
+    if (threadStack !== undefined) this.threadStack = threadStack;
   }
 }
 

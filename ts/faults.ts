@@ -69,7 +69,8 @@ function lostBecause(what: string): Fault {
  */
 export function panicked(message: PanicMessage, fn: string | undefined, target: Call | undefined): Fault {
   const { thread, callId } = message;
-  const panic = new PanicError(message.message, thread, fn === undefined ? {} : { callId, functionName: fn });
+  const stack = typeof message.stack === 'string' ? message.stack : undefined;
+  const panic = new PanicError(message.message, thread, fn === undefined ? {} : { callId, functionName: fn }, stack);
   const where = fn === undefined ? 'outside any call' : `in ${fn}()`;
   const culprit = fn === undefined ? `pool thread ${thread} panicked outside any call` : `call ${callId} to ${fn}() panicked on thread ${thread}`;
   return {

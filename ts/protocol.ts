@@ -174,6 +174,8 @@ export interface PanicMessage {
   /** The call whose code failed, 0 if the thread was not working for a call. */
   callId: number;
   message: string;
+  /** The failing thread's JS and wasm stack, when the fault was an exception. */
+  stack?: string;
 }
 
 export interface ProgressMessage {

@@ -38,12 +38,30 @@
       partial[fd] = '';
     });
   }
-  function reportDeath(callId, message) {
+  function reportDeath(callId, message, stack) {
     if (faulted) return;
     faulted = true;
     flushPartialLines(); // last words first
-    post({ type: 'wasmpool:panic', thread: index, callId: callId, message: message });
+    post({ type: 'wasmpool:panic', thread: index, callId: callId, message: message, stack: stack });
   }
+  function stackOf(ex) {
+    return ex && typeof ex.stack === 'string' ? ex.stack : undefined;
+  }
+
+  // Emscripten's own complaints on this thread. abort() prints 'Aborted(...)' before it
+  // throws, and worker.js prints every exception that kills the thread, then its stack,
+  // before rethrowing it: the death report below carries both, so the console would say
+  // it all twice. Anything else Emscripten prints reaches the page as an error line.
+  Module['printErr'] = function (text) {
+    if (!/^Aborted\(/.test(String(text))) log('error', String(text));
+  };
+  var swallowStack = false;
+  self.err = function () {
+    var text = Array.prototype.slice.call(arguments).join(' ');
+    if (swallowStack) swallowStack = false;
+    else if (text.indexOf('worker.js onmessage() captured an uncaught exception') === 0) swallowStack = true;
+    else log('error', text);
+  };
   // What the page shows for an exception that escaped C: the trap's name, or abort's text.
   function describe(ex) {
     var message = String(ex && ex.message !== undefined ? ex.message : ex);
@@ -70,9 +88,9 @@
     },
     // Returns the exception that unwinds the panicking thread; the page already knows why.
     panic: function (callId, message) {
-      reportDeath(callId, message);
       var ex = new Error(message);
       ex.name = 'WasmPoolPanic';
+      reportDeath(callId, message, stackOf(ex));
       return ex;
     },
     // At most ~60 updates a second leave the thread for one call; the last always does.
@@ -100,7 +118,7 @@
     try {
       workerOnMessage.call(self, e);
     } catch (ex) {
-      reportDeath(callOfThisThread(), describe(ex));
+      reportDeath(callOfThisThread(), describe(ex), stackOf(ex));
       throw ex;
     }
     // A pool thread's loop never returns. If 'run' came back, the thread ended without a
