@@ -3,14 +3,13 @@
  * option is a TypeError naming it, as PoolOptions' are (options.ts).
  */
 
+import { MAX_DELAY_MS } from './options';
 import type { ReturnKind } from './protocol';
 import type { CallOptions } from './types';
 
 export const CALL_OPTIONS: readonly string[] = ['signal', 'timeoutMs', 'onProgress', 'returns'];
 export const EXECUTE_OPTIONS: readonly string[] = ['signal', 'timeoutMs'];
 const RETURN_KINDS: readonly ReturnKind[] = ['number', 'bigint', 'string', 'void'];
-/** setTimeout's largest delay. */
-const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 /** Duck-typed, so a signal from another realm (an iframe) works too. */
 function isAbortSignal(x: unknown): x is AbortSignal {
@@ -32,8 +31,8 @@ export function checkOptions<T extends CallOptions>(options: unknown, known: rea
   if (o.signal !== undefined && !isAbortSignal(o.signal)) {
     throw new TypeError(`wasmpool: options.signal of ${where} must be an AbortSignal, e.g. new AbortController().signal`);
   }
-  if (o.timeoutMs !== undefined && !(typeof o.timeoutMs === 'number' && o.timeoutMs >= 0 && o.timeoutMs <= MAX_TIMEOUT_MS)) {
-    throw new TypeError(`wasmpool: options.timeoutMs of ${where} must be a number of ms from 0 (none) to ${MAX_TIMEOUT_MS}, got ${String(o.timeoutMs)}`);
+  if (o.timeoutMs !== undefined && !(typeof o.timeoutMs === 'number' && o.timeoutMs >= 0 && o.timeoutMs <= MAX_DELAY_MS)) {
+    throw new TypeError(`wasmpool: options.timeoutMs of ${where} must be a number of ms from 0 (none) to ${MAX_DELAY_MS}, got ${String(o.timeoutMs)}`);
   }
   if (o.onProgress !== undefined && typeof o.onProgress !== 'function') {
     throw new TypeError(`wasmpool: options.onProgress of ${where} must be a function (done, total) => void`);

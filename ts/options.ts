@@ -94,6 +94,9 @@ export interface ResolvedOptions {
 /** The most pool threads: the C core's WP_MAX_THREADS. */
 export const MAX_THREADS = 64;
 
+/** setTimeout's longest delay (2^31 - 1 ms, about 24.8 days): a longer one fires at once. */
+export const MAX_DELAY_MS = 2 ** 31 - 1;
+
 
 function integer(name: string, value: unknown, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
@@ -123,8 +126,8 @@ export function resolveOptions(options: PoolOptions): ResolvedOptions {
   for (const key of Object.keys(options)) {
     if (!known.has(key)) throw new TypeError(`options.${key} is not a ThreadPoolManager option (known: ${[...known].join(', ')})`);
   }
-  const heartbeatIntervalMs = integer('heartbeatIntervalMs', options.heartbeatIntervalMs, 250, 1);
-  const heartbeatTimeoutMs = integer('heartbeatTimeoutMs', options.heartbeatTimeoutMs, 2000, 1);
+  const heartbeatIntervalMs = integer('heartbeatIntervalMs', options.heartbeatIntervalMs, 250, 1, MAX_DELAY_MS);
+  const heartbeatTimeoutMs = integer('heartbeatTimeoutMs', options.heartbeatTimeoutMs, 2000, 1, MAX_DELAY_MS);
   if (heartbeatTimeoutMs <= heartbeatIntervalMs) {
     throw new TypeError(
       `options.heartbeatTimeoutMs (${heartbeatTimeoutMs}) must be greater than options.heartbeatIntervalMs (${heartbeatIntervalMs})`,
@@ -138,14 +141,14 @@ export function resolveOptions(options: PoolOptions): ResolvedOptions {
     module: url('module', options.module),
     // 0: the module decides (wasmpool-cc --threads N, else one per core).
     threads: integer('threads', options.threads, 0, 1, MAX_THREADS),
-    timeoutMs: integer('timeoutMs', options.timeoutMs, 0, 0),
+    timeoutMs: integer('timeoutMs', options.timeoutMs, 0, 0, MAX_DELAY_MS),
     heartbeatIntervalMs,
     heartbeatTimeoutMs,
-    idleShutdownMs: integer('idleShutdownMs', options.idleShutdownMs, 10_000, 0),
+    idleShutdownMs: integer('idleShutdownMs', options.idleShutdownMs, 10_000, 0, MAX_DELAY_MS),
     maxPending: integer('maxPending', options.maxPending, 10_000, 1),
     console: sink === undefined ? globalThis.console : sink,
     workerUrl: options.workerUrl === undefined ? undefined : url('workerUrl', options.workerUrl),
-    cancelGraceMs: integer('cancelGraceMs', options.cancelGraceMs, 500, 0),
+    cancelGraceMs: integer('cancelGraceMs', options.cancelGraceMs, 500, 0, MAX_DELAY_MS),
     allocBytes: integer('allocBytes', options.allocBytes, 16 * 1024 * 1024, 0, 1024 * 1024 * 1024),
   };
 }
