@@ -21,13 +21,25 @@ function showSupport(): boolean {
   return s.crossOriginIsolated && s.sharedArrayBuffer;
 }
 
+/** The page pool's idleShutdownMs: 30 s, or `?idle=MS` (tests use a short one to see the pool
+ * idle-stop; 0 keeps it). Anything but whole milliseconds that setTimeout can wait (it fires at
+ * once past 2^31 - 1) is ignored, with a warning. */
+function idleShutdownMs(): number {
+  const DEFAULT = 30_000;
+  const raw = new URLSearchParams(location.search).get('idle');
+  if (raw === null) return DEFAULT;
+  if (/^\d{1,10}$/.test(raw) && Number(raw) <= 2 ** 31 - 1) return Number(raw);
+  console.warn(`wasmpool demo: ignoring ?idle=${raw}: it must be whole milliseconds, 0 to ${2 ** 31 - 1}`);
+  return DEFAULT;
+}
+
 function main(): void {
   setupFrameMeter();
   if (!showSupport()) {
     void explainIsolation();
     return;
   }
-  const pool = new ThreadPoolManager<Kernels>({ module: MODULE_URL, idleShutdownMs: 30_000 });
+  const pool = new ThreadPoolManager<Kernels>({ module: MODULE_URL, idleShutdownMs: idleShutdownMs() });
   setupStatus(pool);
   setupLogs(pool);
   setupCrashLab(pool);

@@ -11,7 +11,11 @@ test.afterEach(() => {
 test('cdn.html: a call, a panic (PanicError) and recovery, from a plain <script> tag', async ({ page }) => {
   const consoleLines: string[] = [];
   page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
-  await page.goto(`${url()}/demo/cdn.html`);
+  const response = await page.goto(`${url()}/demo/cdn.html`);
+  // The page runs under the demo's policy: scripts and workers from this origin only.
+  const csp = response?.headers()['content-security-policy'] ?? '';
+  expect(csp, 'the Content-Security-Policy header').toContain("script-src 'self'");
+  expect(csp, 'the Content-Security-Policy header').toContain("worker-src 'self'");
   await expect(page.locator('body')).toHaveAttribute('data-done', 'true', { timeout: 20_000 });
 
   await expect(page.locator('#cdn-call')).toHaveText('0xcbf43926');

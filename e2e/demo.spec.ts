@@ -1,7 +1,8 @@
 // The demo page (demo/index.html), served as `npm start` serves it: COOP/COEP and the strict
 // Content-Security-Policy. Uses every section and checks what it shows; any CSP violation
 // (reported by the browser to the server, from the page and its workers) or uncaught page
-// error fails. Saves a screenshot to test-results/demo.png.
+// error fails. Saves a screenshot to test-results/demo.png. A second page, with a short
+// idleShutdownMs (`?idle=MS`), shows the pool idle-stopping and coming back.
 import type { Page } from '@playwright/test';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,13 +21,42 @@ const CRASHES: [mode: string, code: string][] = [
 
 const { url, violations } = serveWithCsp();
 
-/** Opens the demo on `url`; returns the console lines as they come ("type: text"). */
-async function open(page: Page, url: string): Promise<string[]> {
+/**
+ * Opens the demo on `url` (`query`: e.g. '?idle=1000') and checks that it came with the CSP;
+ * returns the console lines as they come ("type: text"). Every value #pool-state[data-state]
+ * takes is kept in window.poolStates (see poolStates), watched from before the page's scripts
+ * run: by the time goto returns, the pool has long been starting.
+ */
+async function open(page: Page, url: string, query = ''): Promise<string[]> {
   const lines: string[] = [];
   page.on('console', (m) => lines.push(`${m.type()}: ${m.text()}`));
+  await page.addInitScript(() => {
+    const states: string[] = [];
+    (window as unknown as { poolStates: string[] }).poolStates = states;
+    const push = (s: string | null | undefined) => { if (s && s !== states.at(-1)) states.push(s); };
+    new MutationObserver((records) => {
+      // Records arrive in batches, after the page's code ran: a record holds the value before
+      // its change, so each value is the next record's oldValue, and the last is the current.
+      const changes = records.filter((r) => (r.target as Element).id === 'pool-state');
+      changes.forEach((r, i) => push(changes[i + 1]?.oldValue ?? (r.target as Element).getAttribute('data-state')));
+    }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-state'], attributeOldValue: true });
+  });
   await page.setViewportSize({ width: 1400, height: 1000 });
-  await page.goto(`${url}/demo/`);
+  const response = await page.goto(`${url}/demo/${query}`);
+  const csp = response?.headers()['content-security-policy'] ?? '';
+  expect(csp, 'the Content-Security-Policy header').toContain("script-src 'self'");
+  expect(csp, 'the Content-Security-Policy header').toContain("worker-src 'self'");
   return lines;
+}
+
+/** The values #pool-state[data-state] took so far, in order (see open). */
+function poolStates(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as unknown as { poolStates: string[] }).poolStates);
+}
+
+/** A stat in the status bar (#stat-completed ...), as a number. */
+async function stat(page: Page, name: string): Promise<number> {
+  return Number(await page.locator(`#stat-${name}`).textContent());
 }
 
 /** How much neighbouring pixels differ: a blur lowers it. */
@@ -49,6 +79,7 @@ test('the demo, under COOP/COEP and the CSP: every section works', async ({ page
     await expect.poll(async () => Number(await page.locator('#heartbeat').getAttribute('data-beats'))).toBeGreaterThan(2);
     await expect(page.locator('#heartbeat')).toHaveAttribute('data-alive', 'true');
     await expect(page.locator('#stat-threads')).not.toHaveText('–');
+    expect((await poolStates(page)).filter((s) => s !== 'stopped').slice(0, 2)).toEqual(['starting', 'ready']);
   });
 
   await test.step('Mandelbrot: rendered in parallel, with the speedup over one thread', async () => {
@@ -75,6 +106,26 @@ test('the demo, under COOP/COEP and the CSP: every section works', async ({ page
     console.log(`Mandelbrot speedup shown by the demo: ×${speedup.toFixed(2)} on ${threads} threads (${status})`);
   });
 
+  await test.step('Mandelbrot: the thread selector re-measures on 1 thread, then on N again', async () => {
+    const select = page.locator('#mandel-threads');
+    const n = await select.inputValue();
+    const other = n === '1' ? '2' : '1'; // a one-core machine starts on 1
+    for (const threads of [other, n]) {
+      const rendered = Number(await page.locator('#mandel-canvas').getAttribute('data-rendered'));
+      await select.selectOption(threads);
+      // A change renders the view twice on the new count (the best of 2 runs), then shows it.
+      await expect(page.locator('#mandel-canvas')).toHaveAttribute('data-rendered', String(rendered + 2), { timeout: 45_000 });
+      const label = `${threads} thread${threads === '1' ? '' : 's'}`;
+      await expect(page.locator('#mandel-status')).toHaveText(new RegExp(`^best of 2 runs: .+ on ${label}, .+ on 1$`));
+      await expect(page.locator('#mandel-speedup')).toHaveAttribute('data-threads', threads);
+      if (threads === '1') await expect(page.locator('#mandel-speedup')).toHaveAttribute('data-speedup', '1.000'); // its own baseline
+      else expect(Number(await page.locator('#mandel-speedup').getAttribute('data-speedup'))).toBeGreaterThan(0);
+      // The chart keeps this view's time on both counts, the selected one highlighted.
+      await expect(page.locator('#mandel-chart .chart-bar')).toHaveCount(2);
+      await expect(page.locator('#mandel-chart .chart-row.selected .chart-label')).toHaveText(label);
+    }
+  });
+
   await test.step('blur: the slider blurs the photo', async () => {
     await expect(page.locator('#blur-canvas')).toHaveAttribute('data-radius', '0');
     const sharp = await edgeEnergy(page, '#blur-canvas');
@@ -87,6 +138,37 @@ test('the demo, under COOP/COEP and the CSP: every section works', async ({ page
     await expect(page.locator('#blur-canvas')).toHaveAttribute('data-radius', '12');
     await expect(page.locator('#blur-status')).toContainText('radius 12');
     expect(await edgeEnergy(page, '#blur-canvas')).toBeLessThan(sharp * 0.7);
+  });
+
+  await test.step('blur: the page keeps drawing while blurs run', async () => {
+    // A drag as a hand makes it: an input event every 20 ms, 13 -> 40 -> 6. A frame counter
+    // notes each animation frame that began while a blur was in flight (the slider ahead of
+    // the radius shown). A blur that held the main thread would hold the frames too, and
+    // none would see one in flight. Frames are counted, not timed: the status bar's #fps
+    // (longest frame under 100 ms) is a wall-clock threshold, which flakes on a busy machine.
+    const drag = await page.$eval('#blur-radius', async (input: HTMLInputElement) => {
+      const canvas = document.getElementById('blur-canvas')!;
+      const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+      let frames = 0, duringBlur = 0, dragging = true;
+      const tick = () => {
+        frames++;
+        if (canvas.dataset.radius !== input.value) duringBlur++;
+        if (dragging) requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+      const radii = [...Array.from({ length: 28 }, (_, i) => 13 + i), ...Array.from({ length: 34 }, (_, i) => 39 - i)];
+      for (const r of radii) {
+        input.value = String(r);
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        await sleep(20);
+      }
+      for (let waited = 0; canvas.dataset.radius !== '6' && waited < 10_000; waited += 20) await sleep(20);
+      dragging = false;
+      return { frames, duringBlur, radius: canvas.dataset.radius };
+    });
+    expect(drag.radius, 'the radius shown after the drag').toBe('6');
+    expect(drag.duringBlur, `frames begun while a blur was in flight, of ${drag.frames}`).toBeGreaterThan(0);
+    await expect(page.locator('#blur-status')).toContainText('radius 6');
   });
 
   await test.step('sort: 10^7 numbers with progress to 100%, then one cancelled', async () => {
@@ -126,6 +208,16 @@ test('the demo, under COOP/COEP and the CSP: every section works', async ({ page
     expect(consoleLines.some((l) => l.startsWith('error: [wasmpool] panic on thread ') && l.includes('in crash_lab(): '))).toBe(true);
   });
 
+  await test.step('status: the states the pool went through, and its counters', async () => {
+    // Each fault stopped the pool; the recovery call restarted it, and it was ready again.
+    const states = await poolStates(page);
+    expect(states).toContain('restarting');
+    expect(states.slice(states.lastIndexOf('restarting'))).toContain('ready');
+    // The counters refresh five times a second.
+    await expect.poll(() => stat(page, 'completed')).toBeGreaterThan(0);
+    await expect.poll(() => stat(page, 'failed')).toBeGreaterThanOrEqual(CRASHES.length);
+  });
+
   await test.step('logs: lines from the pool threads, tagged', async () => {
     await expect(page.locator('#log-panel .log-line[data-thread]').first()).toBeVisible();
     await expect(page.locator('#log-panel')).toContainText('about to fail with');
@@ -138,6 +230,22 @@ test('the demo, under COOP/COEP and the CSP: every section works', async ({ page
   await page.evaluate(() => window.scrollTo(0, 0)); // the sticky status bar back on top
   await page.screenshot({ path: SCREENSHOT, fullPage: true });
   expect(consoleLines.filter((l) => /Content.Security.Policy/i.test(l)), 'CSP messages in the console').toEqual([]);
+  expect(violations, 'Content-Security-Policy violations').toEqual([]);
+});
+
+test('with ?idle=MS the pool idle-stops, and the next call brings it back', async ({ page }) => {
+  await open(page, url(), '?idle=1000');
+  // Nothing on the page calls the pool on its own (Mandelbrot has pools of its own).
+  await expect(page.locator('#pool-state')).toHaveAttribute('data-state', 'idle-stopped', { timeout: 15_000 });
+  await expect(page.locator('#heartbeat-text')).toHaveText('no host worker: the next call starts one');
+  expect((await poolStates(page)).filter((s) => s !== 'stopped')).toEqual(['starting', 'ready', 'idle-stopped']);
+
+  const seen = (await poolStates(page)).length;
+  await page.click('#log-hello');
+  await expect(page.locator('#log-panel')).toContainText('probe line 1');
+  // A fresh start, not a restart: nothing failed. It may idle-stop again a second later.
+  expect((await poolStates(page)).slice(seen, seen + 2)).toEqual(['starting', 'ready']);
+  await expect.poll(() => stat(page, 'completed')).toBe(1);
   expect(violations, 'Content-Security-Policy violations').toEqual([]);
 });
 

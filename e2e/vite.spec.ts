@@ -89,11 +89,23 @@ test.describe('a Vite app using the npm tarball', () => {
     const packed = await step('npm pack', 'npm', ['pack', '--json', '--pack-destination', tmp], REPO, 60_000);
     const [pack] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('[')));
     const tarball = path.join(tmp, pack.filename);
-    // What the app needs from the package; a build running meanwhile can leave some missing.
+    // What the app needs from the package, and the source maps; a build running meanwhile
+    // can leave some missing.
     const files = new Set<string>(pack.files.map((f: { path: string }) => f.path));
-    const needed = ['dist/wasmpool.mjs', 'dist/wasmpool-host.js', 'dist/types/ts/index.d.ts', 'dist/wasmpool-cc.mjs', 'c/include/wasmpool.h'];
+    const needed = [
+      'dist/wasmpool.mjs', 'dist/wasmpool-host.js', 'dist/types/ts/index.d.ts', 'dist/wasmpool-cc.mjs', 'c/include/wasmpool.h',
+      'dist/wasmpool.mjs.map', 'dist/wasmpool-host.js.map', 'dist/wasmpool.global.js.map',
+    ];
     const missing = needed.filter((f) => !files.has(f));
     expect(missing, `files missing from the npm pack tarball (is dist/ built, and listed in package.json "files"?)`).toEqual([]);
+    // And nothing else: the builds, their types, the C and the Emscripten glue that wasmpool-cc
+    // compiles, and what npm always packs (package.json, README, LICENSE).
+    const allowed = [
+      'dist/wasmpool', 'dist/types/ts/', 'c/include/', 'c/src/', 'worker/pre.js', 'worker/library.js',
+      'README', 'package.json', 'LICENSE',
+    ];
+    const extra = [...files].filter((f) => !allowed.some((prefix) => f.startsWith(prefix)));
+    expect(extra, 'files in the npm pack tarball that users do not need (package.json "files")').toEqual([]);
 
     await cp(FIXTURE, app, {
       recursive: true,
