@@ -16,7 +16,7 @@ export async function setupBlur(pool: ThreadPoolManager<Kernels>): Promise<void>
   const ctx = canvas.getContext('2d', { willReadFrequently: true })!;
 
   const image = new Image();
-  image.src = new URL('assets/landscape.png', document.baseURI).href;
+  image.src = new URL('assets/chelsea.jpg', document.baseURI).href; // a CC0 photo: assets/README.md
   await image.decode();
   canvas.width = image.naturalWidth;
   canvas.height = image.naturalHeight;

@@ -46,9 +46,17 @@ export function setupCrashLab(pool: ThreadPoolManager<Kernels>): void {
     recovery: byId('crash-recovery'),
   };
 
-  const threads = pool.stats.threads;
-  for (let t = 0; t < threads; t++) threadSelect.append(new Option(`thread ${t}`, String(t)));
-  threadSelect.value = String(threads - 1);
+  // The pool knows its threads once it is ready (the module may decide how many): list them
+  // then, defaulting to the last, and keep the user's choice across restarts.
+  function listThreads(): void {
+    const threads = pool.stats.threads;
+    if (threads === 0 || threadSelect.options.length === threads) return;
+    const chosen = Number(threadSelect.value || threads - 1);
+    threadSelect.replaceChildren(...Array.from({ length: threads }, (_, t) => new Option(`thread ${t}`, String(t))));
+    threadSelect.value = String(Math.min(chosen, threads - 1));
+  }
+  listThreads();
+  pool.on('state', (state) => { if (state === 'ready') listThreads(); });
 
   const all: HTMLButtonElement[] = [];
   for (const mode of MODES) {
