@@ -41,3 +41,26 @@ test('a pool thread that ends with pthread_exit is a panic, not a hang', async (
   expect(r.error?.message).toContain('exited');
   expect(r.after).toBe(2);
 });
+
+test('faults, restarts, idle stops and shutdown leak no worker', async ({ page }) => {
+  const workersWhileRunning = await page.evaluate(async () => {
+    const { ThreadPoolManager } = (window as any).wasmpool;
+    const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2 });
+    await pool.ready();
+    (window as any).leakPool = pool;
+  }).then(() => page.workers().length);
+  const hosts = await page.evaluate(async () => {
+    const pool = (window as any).leakPool;
+    for (const mode of [1, 5, 6]) await pool.call('crash_lab', [1, mode]).catch(() => {}); // panic, trap, oob
+    await pool.call('probe_add_f64', [1, 1]);
+    await pool.shutdown();
+    const { ThreadPoolManager } = (window as any).wasmpool;
+    const idle = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2, idleShutdownMs: 100 });
+    await idle.call('probe_add_f64', [1, 1]);
+    await new Promise((r) => setTimeout(r, 400));
+    return (window as any).debugHost.hosts.length;
+  });
+  expect(workersWhileRunning).toBeGreaterThan(0); // the count below can see the pool's workers
+  expect(hosts).toBe(5); // four instances of the first pool, one of the second
+  await expect.poll(() => page.workers().length, { timeout: 5_000 }).toBe(0);
+});
