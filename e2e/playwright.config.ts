@@ -1,6 +1,7 @@
 // Playwright drives the system Chromium (never a downloaded one) against the built dist/,
 // served with COOP/COEP by demo/server.mjs on a free port (see global-setup.ts).
 import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from './chromium.mjs';
 
 export default defineConfig({
   testDir: '.',
@@ -15,17 +16,7 @@ export default defineConfig({
   use: {
     browserName: 'chromium',
     headless: true,
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: [
-        '--no-sandbox', // CI runs as root, where Chromium's sandbox cannot start
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    },
+    launchOptions: chromiumLaunchOptions,
     trace: 'retain-on-failure',
   },
 });
