@@ -18,7 +18,6 @@ const CONCURRENT = 10_000; // calls made at once, per throughput round
 const THROUGHPUT_ROUNDS = 3;
 const FAULT_RUNS = 5;
 const MANDEL_RUNS = 5;
-const SPIN_STEPS = 30_000_000; // per ceiling task: some 50 ms of arithmetic
 const HEARTBEAT_TIMEOUT_MS = 2000; // the default heartbeatTimeoutMs (README, the options table)
 const FAULT_GOAL_MS = 100;
 const SPEEDUP_PER_THREAD = 0.95; // the native goal, 1.9x on 2 threads, per thread
@@ -82,7 +81,7 @@ async function main() {
     faults[name] = await page.evaluate(measure.faultLatencies, { threads, mode, runs: FAULT_RUNS });
   }
   console.error(`browser bench: mandelbrot, 1 and ${threads} threads, ${MANDEL_RUNS} runs each`);
-  const mandel = await page.evaluate(measure.mandelbrot, { threads, runs: MANDEL_RUNS, spinSteps: SPIN_STEPS });
+  const mandel = await page.evaluate(measure.mandelbrot, { threads, runs: MANDEL_RUNS });
   if (pageErrors.length) throw new Error(`the page threw: ${pageErrors.join('; ')}`);
 
   console.log('');
@@ -109,7 +108,7 @@ async function main() {
   row(`mandelbrot speedup, ${threads} vs 1 thread`, x(speedup), 'see above', '',
     `>= ${x(goal)} (the native goal): ${mark(speedup >= goal)}`);
   const ceiling = median(mandel.ceilings);
-  row(`  ceiling: ${threads} bare workers, no pool`, x(ceiling), '', '', '');
+  row(`  ceiling: ${threads} 1-thread pools at once`, x(ceiling), '', '', '');
   console.log('');
   console.log('ratio: how many times better wasmpool does than the baseline (> 1: wasmpool wins).');
   console.log('Baselines, measured in this run: for calls, a bare worker that echoes each message');

@@ -100,28 +100,30 @@ export async function faultLatencies({ threads, mode, runs }) {
 
 /** 4. Mandelbrot, as the native bench renders it (1024x768, 500 iterations), in ms, on a
  * 1-thread pool and a `threads`-thread pool: one warm-up call each, then `runs` alternating
- * pairs. Before each pair, the ceiling, as the native bench measures it: `spinSteps` of
- * arithmetic `threads` times on one bare worker (e2e/bench/spin-worker.js), against once on
- * each of `threads` of them at once. Also whether both pools rendered the same image (they
- * must: kernels.h). */
-export async function mandelbrot({ threads, runs, spinSteps }) {
+ * pairs. Before each pair, the ceiling: the same render on `threads` separate 1-thread pools,
+ * one after another against all at once. Those share nothing, so their ratio is what the
+ * cores give this page at that moment, with no scheduler in between. Also whether both pools
+ * rendered the same image (they must: kernels.h). */
+export async function mandelbrot({ threads, runs }) {
   const { ThreadPoolManager } = window.wasmpool;
   const width = 1024, height = 768;
-  const pools = [1, threads].map((n) => new ThreadPoolManager({ module: window.moduleUrl, threads: n }));
+  const pool = (n) => new ThreadPoolManager({ module: window.moduleUrl, threads: n });
+  const pools = [pool(1), pool(threads)];
+  const singles = Array.from({ length: threads }, () => pool(1));
   const images = pools.map(() => new Uint8Array(width * height * 4));
+  const draw = (p, image) => p.call('mandelbrot', [image, width, height, -0.5, 0.0, 3.0, 500]);
   const render = async (k) => {
     const t0 = performance.now();
-    await pools[k].call('mandelbrot', [images[k], width, height, -0.5, 0.0, 3.0, 500]);
+    await draw(pools[k], images[k]);
     return performance.now() - t0;
   };
-  const spinners = Array.from({ length: threads }, () => new Worker(new URL('/e2e/bench/spin-worker.js', location.href)));
-  const spin = (worker) => new Promise((resolve) => { worker.onmessage = resolve; worker.postMessage(spinSteps); });
+  const scratch = singles.map(() => new Uint8Array(width * height * 4));
   async function ceiling() {
     let t0 = performance.now();
-    for (let t = 0; t < threads; t++) await spin(spinners[0]);
+    for (let k = 0; k < threads; k++) await draw(singles[k], scratch[k]);
     const serial = performance.now() - t0;
     t0 = performance.now();
-    await Promise.all(spinners.map(spin));
+    await Promise.all(singles.map((p, k) => draw(p, scratch[k])));
     return serial / (performance.now() - t0);
   }
   await render(0);
@@ -133,8 +135,7 @@ export async function mandelbrot({ threads, runs, spinSteps }) {
     one.push(await render(0));
     many.push(await render(1));
   }
-  spinners.forEach((w) => w.terminate());
-  await Promise.all(pools.map((p) => p.shutdown()));
+  await Promise.all([...pools, ...singles].map((p) => p.shutdown()));
   const sameImage = images[0].every((byte, i) => byte === images[1][i]);
   return { one, many, ceilings, sameImage };
 }
