@@ -62,6 +62,7 @@ struct job {
   struct slice *slices;       /* `participants` slices, on the caller's stack */
   size_t participants;
   struct wp_call *call;       /* the JS call this loop runs for; helpers adopt it */
+  wp_fpu_mode fpu;            /* denormal mode of its items on every thread (fpu.h) */
   /* Under pool.lock: */
   size_t next_slot;           /* slots handed out so far; slot 0 is the caller's */
   struct job *prev, *next;    /* in pool.jobs while the job may take new helpers */
@@ -98,6 +99,7 @@ static _Thread_local struct wp_call *current_call; /* the JS call this thread wo
 /* current_call of every worker, for fault reports that cannot ask the failed thread. */
 static struct wp_call *_Atomic calls_by_thread[WP_MAX_THREADS];
 static _Thread_local bool yield_after_job; /* the last job asked workers not to spin */
+static _Thread_local size_t item_depth;    /* wp__item_depth() */
 
 size_t wp_threads_count(void) {
   size_t n = atomic_load_explicit(&pool.threads, memory_order_relaxed);
@@ -105,6 +107,8 @@ size_t wp_threads_count(void) {
 }
 
 size_t wp_thread_index(void) { return thread_index; }
+
+size_t wp__item_depth(void) { return item_depth; }
 
 struct wp_call *wp__current_call(void) { return current_call; }
 
@@ -150,11 +154,12 @@ static bool try_claim(_Atomic size_t *left) {
 }
 
 /* Runs items as participant `slot` until none is left to claim: its own slice from the
- * front, then the others' from the back, nearest neighbour first. */
+ * front, then the others' from the back, nearest neighbour first. The items run in the
+ * job's denormal mode, whatever job this thread was in before it came here to help. */
 static void participate(const struct job *job, size_t slot) {
   const struct wp_loop *loop = job->loop;
-  wp_fpu_state fpu = 0;
-  if (loop->flags & WP_LOOP_DISABLE_DENORMALS) fpu = wp__fpu_flush_denormals();
+  wp_fpu_mode outer_fpu = wp__fpu_switch(job->fpu);
+  item_depth++;
 
   /* Only the slot's holder moves its front, so a local counter does (pthreadpool's
    * range_start++): one atomic per item, the claim, instead of two. */
@@ -168,7 +173,8 @@ static void participate(const struct job *job, size_t slot) {
     }
   }
 
-  if (loop->flags & WP_LOOP_DISABLE_DENORMALS) wp__fpu_restore(fpu);
+  item_depth--;
+  wp__fpu_switch(outer_fpu);
 }
 
 static bool has_unclaimed(const struct job *job) {
@@ -238,18 +244,22 @@ static void wait_for_helpers(struct job *job) {
   }
 }
 
-static void run_serially(const struct wp_loop *loop) {
-  wp_fpu_state fpu = 0;
-  if (loop->flags & WP_LOOP_DISABLE_DENORMALS) fpu = wp__fpu_flush_denormals();
+static void run_serially(const struct wp_loop *loop, wp_fpu_mode fpu) {
+  wp_fpu_mode outer_fpu = wp__fpu_switch(fpu);
+  item_depth++;
   for (size_t i = 0; i < loop->range; i++) loop->item(loop, 0, i);
-  if (loop->flags & WP_LOOP_DISABLE_DENORMALS) wp__fpu_restore(fpu);
+  item_depth--;
+  wp__fpu_switch(outer_fpu);
 }
 
 void wp__run_loop(const struct wp_loop *loop) {
   size_t range = loop->range;
+  /* A flagged loop flushes; any other runs as its caller does, on every thread. */
+  wp_fpu_mode fpu =
+      loop->flags & WP_LOOP_DISABLE_DENORMALS ? WP_FPU_FLUSH_DENORMALS : wp__fpu_mode();
   size_t participants = wp__participants(range, loop->max_threads);
   if (participants <= 1) {
-    run_serially(loop);
+    run_serially(loop, fpu);
     return;
   }
 
@@ -268,6 +278,7 @@ void wp__run_loop(const struct wp_loop *loop) {
       .slices = slices,
       .participants = participants,
       .call = current_call,
+      .fpu = fpu,
       .next_slot = 1,
   };
   atomic_init(&job.joiners, 0);

@@ -14,7 +14,8 @@
 #include <stdint.h>
 
 /* Flags, numerically equal to pthreadpool's so its flags pass straight through. */
-#define WP_LOOP_DISABLE_DENORMALS 0x1u /* flush denormals to zero on every participant */
+#define WP_LOOP_DISABLE_DENORMALS 0x1u /* flush denormals to zero on every participant; an
+                                          unflagged loop runs in the mode of its caller */
 #define WP_LOOP_YIELD_WORKERS 0x2u     /* workers sleep at once afterwards, without spinning */
 
 struct wp_loop;
@@ -35,6 +36,12 @@ struct wp_loop {
 /* Runs every item of `loop` once, in parallel, on the caller and the pool. The caller's
  * `loop` must stay valid until this returns; it is never written. */
 void wp__run_loop(const struct wp_loop *loop);
+
+/* How many loop items the calling thread is inside right now, on its own stack: items it
+ * runs for its own loops, for loops it helps while it waits, and items of loops nested in
+ * those. 0 outside any loop. While it is > 0 some loop's caller may be waiting for this
+ * thread, so the thread must not block on anything that caller could be holding. */
+size_t wp__item_depth(void);
 
 /* The participant count wp__run_loop would use for a loop capped at max_threads. */
 size_t wp__participants(size_t range, size_t max_threads);

@@ -3,10 +3,17 @@
  * tests itself (test/pthreadpool.cc): one property per test, prime ranges, tiles that do
  * not divide them, assertions on counts and never on timing.
  *
- * Every variant's task is a small adapter that reports the box of items one call covers
- * to visit(). So each property is written once, and runs for all fifteen variants as
- * "parallelize_<variant>.<property>". Tasks never CHECK (check.h is single-threaded): they
- * count anomalies in the probe, and the test checks those counts after the loop.
+ * Every loop of pthreadpool.h is a row of one table (VARIANTS below): its shape, what its
+ * task takes before the indices, and its call. Every task reports the box of items one call
+ * covers to visit(), so each property is written once and runs for every loop it applies
+ * to, as "parallelize_<loop>.<property>" (legacy loops: "compute_<loop>.<property>").
+ * Tasks never CHECK (check.h is single-threaded): they count anomalies in the probe, and
+ * the test checks those counts after the loop.
+ *
+ * Every wait for another thread gives up after DEADLINE_SECONDS: a task that waits counts a
+ * timeout, so a scheduler that never lets a thread steal fails the test instead of hanging
+ * it. The tests that would deadlock if they failed run in a forked child (child.h), whose
+ * alarm ends a deadlock that no deadline can reach.
  *
  * WP_STRESS=sanitizer (set by the Makefile for the TSan and ASan runs) shrinks the shapes
  * to smaller primes and the repetitions, so the sanitized binaries finish in seconds.
@@ -14,53 +21,105 @@
 #include <float.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "check.h"
+#include "child.h"
 #include "pthreadpool.h"
 #include "wasmpool.h"
 
 #define MAX_DIMS 6
-#define NO_THREAD SIZE_MAX /* the task of a variant without a thread index */
+#define NO_THREAD SIZE_MAX /* what a task without a thread index reports */
+#define DEFAULT_UARCH 7    /* passed to the _with_uarch loops; above MAX_UARCH on purpose: */
+#define MAX_UARCH 3        /* pthreadpool's default_uarch_index may exceed max_uarch_index */
+
+/* How long a task waits for other threads before it counts a timeout and returns. */
+#define DEADLINE_SECONDS 10
+
+/* Only x86 has a denormal mode to check (pthreadpool.h). */
+#if defined(__SSE__) && !defined(__EMSCRIPTEN__)
+static const bool can_flush = true;
+#else
+static const bool can_flush = false;
+#endif
 
 static const size_t ones[MAX_DIMS] = {1, 1, 1, 1, 1, 1};
 
-/* ---- The probe: one loop's shape, and what its tasks saw ---- */
+static size_t min(size_t a, size_t b) { return a < b ? a : b; }
 
-struct variant;
+static double seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Spins until other threads raise *n to at least `target`; false if DEADLINE_SECONDS pass. */
+static bool await_count(_Atomic size_t *n, size_t target) {
+  double give_up = seconds() + DEADLINE_SECONDS;
+  while (atomic_load_explicit(n, memory_order_acquire) < target) {
+    if (seconds() > give_up) return false;
+    sched_yield();
+  }
+  return true;
+}
+
+static bool denormals_flush(void) {
+  volatile float tiny = FLT_MIN;
+  return tiny * 0.5f == 0.0f;
+}
+
+/* ---- The loops: shape, task arguments, and call ---- */
+
+/* What a task takes between its context and its first index. */
+enum lead { NONE, THREAD, UARCH, UARCH_THREAD, THREAD_ID };
+
+struct probe;
+
+struct variant {
+  const char *name;
+  size_t dims, tiled;    /* the last `tiled` dimensions are tiled */
+  enum lead lead;
+  bool dynamic;
+  size_t range[MAX_DIMS];
+  size_t tile[MAX_DIMS]; /* > 1 on tiled dimensions, 1 elsewhere */
+  void (*call)(pthreadpool_t pool, struct probe *p);
+};
+
+static bool is_tiled(const struct variant *v, size_t d) { return d >= v->dims - v->tiled; }
+static bool has_thread(const struct variant *v) {
+  return v->lead == THREAD || v->lead == UARCH_THREAD || v->lead == THREAD_ID;
+}
+static bool has_uarch(const struct variant *v) {
+  return v->lead == UARCH || v->lead == UARCH_THREAD;
+}
+static bool has_id(const struct variant *v) { return v->lead >= UARCH; } /* a uint32_t first */
+
+/* ---- The probe: one loop's shape, and what its tasks saw ---- */
 
 struct probe {
   const struct variant *v;
   size_t range[MAX_DIMS], tile[MAX_DIMS]; /* passed to the call; tile 1 where untiled */
   size_t total;                           /* items in range[] */
   size_t threads;                         /* the pool's pthreadpool_get_threads_count */
-  uint32_t flags;                         /* passed to the call */
+  uint32_t flags;                         /* passed to the call (the legacy loops take none) */
   pthread_t caller;
-  bool quiet;            /* tasks do nothing at all */
-  bool wait_at_origin;   /* the task covering item (0, .., 0) waits for all other tasks */
+  bool wait_at_origin;   /* the task covering item (0, .., 0) waits for all other items */
+  bool linger;           /* every task yields the CPU once before it returns */
   _Atomic int *counts;   /* visits per item, row-major; NULL: not counted */
   _Atomic size_t done;   /* items visited, by every task: a highly contended counter */
   _Atomic size_t calls;  /* task calls finished */
-  _Atomic size_t out_of_bounds, ragged_tiles, bad_thread_index, off_caller, not_flushed;
+  _Atomic bool busy[WP_MAX_THREADS]; /* thread indexes in use by a running task */
+  /* Anomalies, each counted by the tasks that saw it: */
+  _Atomic size_t out_of_bounds, ragged_tiles, bad_arguments, bad_thread_index, thread_collisions,
+      bad_uarch, off_caller, not_flushed, flushed_unasked, timeouts;
 };
-
-/* One parallelize_* variant, as pthreadpool's tests shape it. */
-struct variant {
-  const char *name;
-  size_t dims;
-  bool with_thread;
-  size_t range[MAX_DIMS];
-  size_t tile[MAX_DIMS]; /* > 1 on tiled dimensions, 1 elsewhere */
-  void (*call)(pthreadpool_t pool, struct probe *p);
-};
-
-static bool is_tiled(const struct variant *v, size_t d) { return v->tile[d] > 1; }
-
-static size_t min(size_t a, size_t b) { return a < b ? a : b; }
 
 static size_t items_in(const size_t *range, size_t dims) {
   size_t n = 1;
@@ -81,14 +140,18 @@ static void count_box(struct probe *p, const size_t *at, const size_t *len) {
   }
 }
 
-static bool denormals_flush(void) {
-  volatile float tiny = FLT_MIN;
-  return tiny * 0.5f == 0.0f;
+/* Whether a call's extent along a dimension is one the loop may make: a tile, cut short at
+ * the end of the range; for a _dynamic loop, any multiple of the tile, or up to the end. */
+static bool well_tiled(const struct probe *p, size_t tile, size_t range, size_t at, size_t len) {
+  if (at % tile != 0) return false;
+  if (p->v->dynamic) return len % tile == 0 || at + len == range;
+  return len == min(tile, range - at);
 }
 
 /* Checks one task call, and counts the items it covers. Returns whether the call covers
  * item (0, .., 0). */
-static bool record(struct probe *p, size_t thread, const size_t *at, const size_t *len) {
+static bool record(struct probe *p, size_t thread, uint32_t uarch, const size_t *at,
+                   const size_t *len) {
   size_t n = 1;
   bool origin = true;
   for (size_t d = 0; d < p->v->dims; d++) {
@@ -97,176 +160,210 @@ static bool record(struct probe *p, size_t thread, const size_t *at, const size_
       atomic_fetch_add(&p->out_of_bounds, 1);
       return false;
     }
-    if (at[d] % tile != 0 || len[d] != min(tile, p->range[d] - at[d]))
-      atomic_fetch_add(&p->ragged_tiles, 1);
+    if (!well_tiled(p, tile, p->range[d], at[d], len[d])) atomic_fetch_add(&p->ragged_tiles, 1);
     n *= len[d];
     origin = origin && at[d] == 0;
   }
-  if (p->v->with_thread && thread >= p->threads) atomic_fetch_add(&p->bad_thread_index, 1);
-  if (!pthread_equal(pthread_self(), p->caller) || (p->v->with_thread && thread != 0))
+  if (has_thread(p->v) && thread >= p->threads) atomic_fetch_add(&p->bad_thread_index, 1);
+  if (has_uarch(p->v) && uarch != DEFAULT_UARCH) atomic_fetch_add(&p->bad_uarch, 1);
+  if (!pthread_equal(pthread_self(), p->caller) || (has_thread(p->v) && thread != 0))
     atomic_fetch_add(&p->off_caller, 1);
-  if ((p->flags & PTHREADPOOL_FLAG_DISABLE_DENORMALS) && !denormals_flush())
-    atomic_fetch_add(&p->not_flushed, 1);
+  bool flagged = p->flags & PTHREADPOOL_FLAG_DISABLE_DENORMALS;
+  if (can_flush && flagged && !denormals_flush()) atomic_fetch_add(&p->not_flushed, 1);
+  if (can_flush && !flagged && denormals_flush()) atomic_fetch_add(&p->flushed_unasked, 1);
   if (p->counts) count_box(p, at, len);
-  atomic_fetch_add_explicit(&p->done, n, memory_order_relaxed);
+  atomic_fetch_add_explicit(&p->done, n, memory_order_release);
   return origin;
 }
 
-/* The task calls a loop of the probe's shape makes. */
-static size_t tasks_in(const struct probe *p) {
-  size_t n = 1;
-  for (size_t d = 0; d < p->v->dims; d++) {
-    size_t tile = p->tile[d] ? p->tile[d] : 1;
-    n *= (p->range[d] + tile - 1) / tile;
+/* Every task call of every loop ends up here: `thread` is its thread index (NO_THREAD if
+ * the loop has none), and the call covers the box at[d] .. at[d] + len[d]. While it runs it
+ * marks its thread index busy: two calls that hold the same index at once collide. With
+ * wait_at_origin, the call covering item (0, .., 0) returns only after every item of the
+ * loop was visited, or at the deadline (a timeout, which fails the test). */
+static void visit(struct probe *p, size_t thread, uint32_t uarch, const size_t *at,
+                  const size_t *len) {
+  bool holds_index = false;
+  if (has_thread(p->v) && thread < WP_MAX_THREADS) {
+    if (atomic_exchange(&p->busy[thread], true)) atomic_fetch_add(&p->thread_collisions, 1);
+    else holds_index = true;
   }
-  return n;
+  bool origin = record(p, thread, uarch, at, len);
+  atomic_fetch_add_explicit(&p->calls, 1, memory_order_relaxed);
+  if (p->wait_at_origin && origin && !await_count(&p->done, p->total))
+    atomic_fetch_add(&p->timeouts, 1);
+  if (p->linger) sched_yield();
+  if (holds_index) atomic_store(&p->busy[thread], false);
 }
 
-/* Every task call of every variant ends up here: `thread` is its thread index (NO_THREAD
- * if the variant has none), and the call covers the box at[d] .. at[d] + len[d]. With
- * wait_at_origin, the call covering item (0, .., 0) returns only after every other call
- * did: it waits on calls, not items, so a bug that loses items fails the test instead of
- * hanging it. */
-static void visit(struct probe *p, size_t thread, const size_t *at, const size_t *len) {
-  if (p->quiet) return;
-  bool origin = record(p, thread, at, len);
-  atomic_fetch_add_explicit(&p->calls, 1, memory_order_release);
-  if (p->wait_at_origin && origin)
-    for (size_t tasks = tasks_in(p); atomic_load_explicit(&p->calls, memory_order_acquire) < tasks;)
-      sched_yield();
+/* Splits a task's arguments (after the context, and its uint32_t id if it has one) into
+ * thread index, start indices and tile extents, as the probe's loop passes them. */
+static void visit_args(struct probe *p, bool with_id, uint32_t id, const size_t *a, size_t n) {
+  const struct variant *v = p->v;
+  size_t thread = NO_THREAD, at[MAX_DIMS], len[MAX_DIMS], k = 0;
+  bool size_t_thread = v->lead == THREAD || v->lead == UARCH_THREAD;
+  if (with_id != has_id(v) || n != size_t_thread + v->dims + v->tiled) {
+    atomic_fetch_add(&p->bad_arguments, 1);
+    return;
+  }
+  if (size_t_thread) thread = a[k++];
+  if (v->lead == THREAD_ID) thread = id;
+  for (size_t d = 0; d < v->dims; d++) at[d] = a[k++];
+  for (size_t d = 0; d < v->dims; d++) len[d] = is_tiled(v, d) ? a[k++] : 1;
+  visit(p, thread, has_uarch(v) ? id : 0, at, len);
 }
 
-/* ---- The fifteen variants: a task adapter and a call each ---- */
-
-#define AT(...) (const size_t[]){__VA_ARGS__}
-
-static void task_1d(void *p, size_t i) { visit(p, NO_THREAD, AT(i), ones); }
-static void call_1d(pthreadpool_t pool, struct probe *p) {
-  pthreadpool_parallelize_1d(pool, task_1d, p, p->range[0], p->flags);
+/* One task per function type: n size_t arguments, or a uint32_t and n size_t arguments. */
+#define A(...) (const size_t[]){__VA_ARGS__}, sizeof((size_t[]){__VA_ARGS__}) / sizeof(size_t)
+typedef size_t z;
+static void task_z1(void *p, z a) { visit_args(p, false, 0, A(a)); }
+static void task_z2(void *p, z a, z b) { visit_args(p, false, 0, A(a, b)); }
+static void task_z3(void *p, z a, z b, z c) { visit_args(p, false, 0, A(a, b, c)); }
+static void task_z4(void *p, z a, z b, z c, z d) { visit_args(p, false, 0, A(a, b, c, d)); }
+static void task_z5(void *p, z a, z b, z c, z d, z e) { visit_args(p, false, 0, A(a, b, c, d, e)); }
+static void task_z6(void *p, z a, z b, z c, z d, z e, z f) {
+  visit_args(p, false, 0, A(a, b, c, d, e, f));
+}
+static void task_z7(void *p, z a, z b, z c, z d, z e, z f, z g) {
+  visit_args(p, false, 0, A(a, b, c, d, e, f, g));
+}
+static void task_z8(void *p, z a, z b, z c, z d, z e, z f, z g, z h) {
+  visit_args(p, false, 0, A(a, b, c, d, e, f, g, h));
+}
+static void task_u1(void *p, uint32_t id, z a) { visit_args(p, true, id, A(a)); }
+static void task_u2(void *p, uint32_t id, z a, z b) { visit_args(p, true, id, A(a, b)); }
+static void task_u3(void *p, uint32_t id, z a, z b, z c) { visit_args(p, true, id, A(a, b, c)); }
+static void task_u4(void *p, uint32_t id, z a, z b, z c, z d) {
+  visit_args(p, true, id, A(a, b, c, d));
+}
+static void task_u5(void *p, uint32_t id, z a, z b, z c, z d, z e) {
+  visit_args(p, true, id, A(a, b, c, d, e));
+}
+static void task_u6(void *p, uint32_t id, z a, z b, z c, z d, z e, z f) {
+  visit_args(p, true, id, A(a, b, c, d, e, f));
 }
 
-static void task_1d_with_thread(void *p, size_t t, size_t i) { visit(p, t, AT(i), ones); }
-static void call_1d_with_thread(pthreadpool_t pool, struct probe *p) {
-  pthreadpool_parallelize_1d_with_thread(pool, task_1d_with_thread, p, p->range[0], p->flags);
-}
+/* Every loop of pthreadpool.h, in pthreadpool's test shapes (prime ranges; tiles that do not
+ * divide them): X(loop, dims, tiled dims, lead, dynamic, shape, task, call args...). A shape
+ * S* is the ranges and the tiles; the call arguments name the probe's ranges R*, tiles T*
+ * and the uarch pair U. */
+#define SHAPE(...) {__VA_ARGS__}
+#define R0 p->range[0]
+#define R1 p->range[1]
+#define R2 p->range[2]
+#define R3 p->range[3]
+#define R4 p->range[4]
+#define R5 p->range[5]
+#define T0 p->tile[0]
+#define T1 p->tile[1]
+#define T2 p->tile[2]
+#define T3 p->tile[3]
+#define T4 p->tile[4]
+#define T5 p->tile[5]
+#define U DEFAULT_UARCH, MAX_UARCH
+#define S1 SHAPE(1223), SHAPE(1)
+#define S1T SHAPE(1303), SHAPE(11)
+#define S2 SHAPE(41, 43), SHAPE(1, 1)
+#define S2T1 SHAPE(43, 53), SHAPE(1, 5)
+#define S2T2 SHAPE(53, 59), SHAPE(5, 7)
+#define S3 SHAPE(13, 17, 19), SHAPE(1, 1, 1)
+#define S3T1 SHAPE(17, 19, 23), SHAPE(1, 1, 5)
+#define S3T2 SHAPE(19, 23, 29), SHAPE(1, 2, 3)
+#define S4 SHAPE(11, 13, 17, 19), SHAPE(1, 1, 1, 1)
+#define S4T1 SHAPE(13, 17, 19, 23), SHAPE(1, 1, 1, 5)
+#define S4T2 SHAPE(17, 19, 23, 29), SHAPE(1, 1, 2, 3)
+#define S5 SHAPE(7, 11, 13, 17, 19), SHAPE(1, 1, 1, 1, 1)
+#define S5T1 SHAPE(3, 5, 7, 11, 13), SHAPE(1, 1, 1, 1, 4)
+#define S5T2 SHAPE(3, 5, 7, 11, 13), SHAPE(1, 1, 1, 3, 4)
+#define S6 SHAPE(3, 5, 7, 11, 13, 17), SHAPE(1, 1, 1, 1, 1, 1)
+#define S6T1 SHAPE(2, 3, 5, 7, 11, 13), SHAPE(1, 1, 1, 1, 1, 4)
+#define S6T2 SHAPE(2, 3, 5, 7, 11, 13), SHAPE(1, 1, 1, 1, 3, 4)
+#define S3TTT SHAPE(19, 23, 29), SHAPE(2, 3, 5)
+#define S4TTTT SHAPE(17, 19, 23, 29), SHAPE(2, 3, 5, 7)
 
-static void task_1d_tile_1d(void *p, size_t i, size_t ti) { visit(p, NO_THREAD, AT(i), AT(ti)); }
-static void call_1d_tile_1d(pthreadpool_t pool, struct probe *p) {
-  pthreadpool_parallelize_1d_tile_1d(pool, task_1d_tile_1d, p, p->range[0], p->tile[0],
-                                     p->flags);
-}
+#define VARIANTS(X)                                                                           \
+  X(1d, 1, 0, NONE, false, S1, task_z1, R0)                                        \
+  X(1d_with_thread, 1, 0, THREAD, false, S1, task_z2, R0)                          \
+  X(1d_with_uarch, 1, 0, UARCH, false, S1, task_u1, U, R0)                         \
+  X(1d_tile_1d, 1, 1, NONE, false, S1T, task_z2, R0, T0)                                     \
+  X(1d_tile_1d_dynamic, 1, 1, NONE, true, S1T, task_z2, R0, T0)                              \
+  X(1d_tile_1d_dynamic_with_thread, 1, 1, THREAD_ID, true, S1T, task_u2, R0, T0)             \
+  X(1d_tile_1d_dynamic_with_uarch_with_thread, 1, 1, UARCH_THREAD, true, S1T, task_u3, U, R0, \
+    T0)                                                                                       \
+  X(2d, 2, 0, NONE, false, S2, task_z2, R0, R1)                                              \
+  X(2d_with_thread, 2, 0, THREAD, false, S2, task_z3, R0, R1)                                \
+  X(2d_tile_1d, 2, 1, NONE, false, S2T1, task_z3, R0, R1, T1)                                \
+  X(2d_tile_1d_with_uarch, 2, 1, UARCH, false, S2T1, task_u3, U, R0, R1, T1)                 \
+  X(2d_tile_1d_with_uarch_with_thread, 2, 1, UARCH_THREAD, false, S2T1, task_u4, U, R0, R1,  \
+    T1)                                                                                       \
+  X(2d_tile_1d_dynamic, 2, 1, NONE, true, S2T1, task_z3, R0, R1, T1)                         \
+  X(2d_tile_1d_dynamic_with_thread, 2, 1, THREAD_ID, true, S2T1, task_u3, R0, R1, T1)        \
+  X(2d_tile_1d_dynamic_with_uarch_with_thread, 2, 1, UARCH_THREAD, true, S2T1, task_u4, U,   \
+    R0, R1, T1)                                                                               \
+  X(2d_tile_2d, 2, 2, NONE, false, S2T2, task_z4, R0, R1, T0, T1)                            \
+  X(2d_tile_2d_with_uarch, 2, 2, UARCH, false, S2T2, task_u4, U, R0, R1, T0, T1)             \
+  X(2d_tile_2d_dynamic, 2, 2, NONE, true, S2T2, task_z4, R0, R1, T0, T1)                     \
+  X(2d_tile_2d_dynamic_with_uarch, 2, 2, UARCH, true, S2T2, task_u4, U, R0, R1, T0, T1)      \
+  X(2d_tile_2d_dynamic_with_thread, 2, 2, THREAD_ID, true, S2T2, task_u4, R0, R1, T0, T1)    \
+  X(3d, 3, 0, NONE, false, S3, task_z3, R0, R1, R2)                                          \
+  X(3d_tile_1d, 3, 1, NONE, false, S3T1, task_z4, R0, R1, R2, T2)                            \
+  X(3d_tile_1d_with_thread, 3, 1, THREAD, false, S3T1, task_z5, R0, R1, R2, T2)              \
+  X(3d_tile_1d_with_uarch, 3, 1, UARCH, false, S3T1, task_u4, U, R0, R1, R2, T2)             \
+  X(3d_tile_1d_with_uarch_with_thread, 3, 1, UARCH_THREAD, false, S3T1, task_u5, U, R0, R1,  \
+    R2, T2)                                                                                   \
+  X(3d_tile_1d_dynamic_with_thread, 3, 1, THREAD_ID, true, S3T1, task_u4, R0, R1, R2, T2)    \
+  X(3d_tile_1d_dynamic_with_uarch_with_thread, 3, 1, UARCH_THREAD, true, S3T1, task_u5, U,   \
+    R0, R1, R2, T2)                                                                           \
+  X(3d_tile_2d, 3, 2, NONE, false, S3T2, task_z5, R0, R1, R2, T1, T2)                        \
+  X(3d_tile_2d_with_uarch, 3, 2, UARCH, false, S3T2, task_u5, U, R0, R1, R2, T1, T2)         \
+  X(3d_tile_2d_dynamic, 3, 2, NONE, true, S3T2, task_z5, R0, R1, R2, T1, T2)                 \
+  X(3d_tile_2d_dynamic_with_uarch, 3, 2, UARCH, true, S3T2, task_u5, U, R0, R1, R2, T1, T2)  \
+  X(3d_tile_2d_dynamic_with_thread, 3, 2, THREAD_ID, true, S3T2, task_u5, R0, R1, R2, T1,    \
+    T2)                                                                                       \
+  X(4d, 4, 0, NONE, false, S4, task_z4, R0, R1, R2, R3)                                      \
+  X(4d_tile_1d, 4, 1, NONE, false, S4T1, task_z5, R0, R1, R2, R3, T3)                        \
+  X(4d_tile_2d, 4, 2, NONE, false, S4T2, task_z6, R0, R1, R2, R3, T2, T3)                    \
+  X(4d_tile_2d_with_uarch, 4, 2, UARCH, false, S4T2, task_u6, U, R0, R1, R2, R3, T2, T3)     \
+  X(4d_tile_2d_dynamic, 4, 2, NONE, true, S4T2, task_z6, R0, R1, R2, R3, T2, T3)             \
+  X(4d_tile_2d_dynamic_with_uarch, 4, 2, UARCH, true, S4T2, task_u6, U, R0, R1, R2, R3, T2,  \
+    T3)                                                                                       \
+  X(5d, 5, 0, NONE, false, S5, task_z5, R0, R1, R2, R3, R4)                                  \
+  X(5d_tile_1d, 5, 1, NONE, false, S5T1, task_z6, R0, R1, R2, R3, R4, T4)                    \
+  X(5d_tile_2d, 5, 2, NONE, false, S5T2, task_z7, R0, R1, R2, R3, R4, T3, T4)                \
+  X(6d, 6, 0, NONE, false, S6, task_z6, R0, R1, R2, R3, R4, R5)                              \
+  X(6d_tile_1d, 6, 1, NONE, false, S6T1, task_z7, R0, R1, R2, R3, R4, R5, T5)                \
+  X(6d_tile_2d, 6, 2, NONE, false, S6T2, task_z8, R0, R1, R2, R3, R4, R5, T4, T5)
 
-static void task_2d(void *p, size_t i, size_t j) { visit(p, NO_THREAD, AT(i, j), ones); }
-static void call_2d(pthreadpool_t pool, struct probe *p) {
-  pthreadpool_parallelize_2d(pool, task_2d, p, p->range[0], p->range[1], p->flags);
-}
+/* pthreadpool's legacy loops take no flags, and tile every dimension of a _tiled loop. */
+#define LEGACY_VARIANTS(X)                                                                    \
+  X(1d, 1, 0, NONE, false, S1, task_z1, R0)                                        \
+  X(1d_tiled, 1, 1, NONE, false, S1T, task_z2, R0, T0)                                       \
+  X(2d, 2, 0, NONE, false, S2, task_z2, R0, R1)                                              \
+  X(2d_tiled, 2, 2, NONE, false, S2T2, task_z4, R0, R1, T0, T1)                              \
+  X(3d_tiled, 3, 3, NONE, false, S3TTT, task_z6, R0, R1, R2, T0, T1, T2)                     \
+  X(4d_tiled, 4, 4, NONE, false, S4TTTT, task_z8, R0, R1, R2, R3, T0, T1, T2, T3)
 
-static void task_2d_with_thread(void *p, size_t t, size_t i, size_t j) {
-  visit(p, t, AT(i, j), ones);
-}
-static void call_2d_with_thread(pthreadpool_t pool, struct probe *p) {
-  pthreadpool_parallelize_2d_with_thread(pool, task_2d_with_thread, p, p->range[0], p->range[1],
-                                         p->flags);
-}
+#define DEFINE_CALL(loop, dims, tiled, lead, dynamic, shape, task, ...)                 \
+  static void call_##loop(pthreadpool_t pool, struct probe *p) {                              \
+    pthreadpool_parallelize_##loop(pool, task, p, __VA_ARGS__, p->flags);                     \
+  }
+#define DEFINE_LEGACY_CALL(loop, dims, tiled, lead, dynamic, shape, task, ...)          \
+  static void call_compute_##loop(pthreadpool_t pool, struct probe *p) {                      \
+    pthreadpool_compute_##loop(pool, task, p, __VA_ARGS__);                                   \
+  }
+#define ROW(loop, dims, tiled, lead, dynamic, shape, task, ...)                         \
+  {"parallelize_" #loop, dims, tiled, lead, dynamic, shape, call_##loop},
+#define LEGACY_ROW(loop, dims, tiled, lead, dynamic, shape, task, ...)                  \
+  {"compute_" #loop, dims, tiled, lead, dynamic, shape, call_compute_##loop},
 
-static void task_2d_tile_1d(void *p, size_t i, size_t j, size_t tj) {
-  visit(p, NO_THREAD, AT(i, j), AT(1, tj));
-}
-static void call_2d_tile_1d(pthreadpool_t pool, struct probe *p) {
-  pthreadpool_parallelize_2d_tile_1d(pool, task_2d_tile_1d, p, p->range[0], p->range[1],
-                                     p->tile[1], p->flags);
-}
+VARIANTS(DEFINE_CALL)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+LEGACY_VARIANTS(DEFINE_LEGACY_CALL)
+#pragma GCC diagnostic pop
 
-static void task_2d_tile_2d(void *p, size_t i, size_t j, size_t ti, size_t tj) {
-  visit(p, NO_THREAD, AT(i, j), AT(ti, tj));
-}
-static void call_2d_tile_2d(pthreadpool_t pool, struct probe *p) {
-  pthreadpool_parallelize_2d_tile_2d(pool, task_2d_tile_2d, p, p->range[0], p->range[1],
-                                     p->tile[0], p->tile[1], p->flags);
-}
-
-static void task_3d(void *p, size_t i, size_t j, size_t k) {
-  visit(p, NO_THREAD, AT(i, j, k), ones);
-}
-static void call_3d(pthreadpool_t pool, struct probe *p) {
-  pthreadpool_parallelize_3d(pool, task_3d, p, p->range[0], p->range[1], p->range[2], p->flags);
-}
-
-static void task_3d_tile_1d(void *p, size_t i, size_t j, size_t k, size_t tk) {
-  visit(p, NO_THREAD, AT(i, j, k), AT(1, 1, tk));
-}
-static void call_3d_tile_1d(pthreadpool_t pool, struct probe *p) {
-  pthreadpool_parallelize_3d_tile_1d(pool, task_3d_tile_1d, p, p->range[0], p->range[1],
-                                     p->range[2], p->tile[2], p->flags);
-}
-
-static void task_3d_tile_2d(void *p, size_t i, size_t j, size_t k, size_t tj, size_t tk) {
-  visit(p, NO_THREAD, AT(i, j, k), AT(1, tj, tk));
-}
-static void call_3d_tile_2d(pthreadpool_t pool, struct probe *p) {
-  pthreadpool_parallelize_3d_tile_2d(pool, task_3d_tile_2d, p, p->range[0], p->range[1],
-                                     p->range[2], p->tile[1], p->tile[2], p->flags);
-}
-
-static void task_4d(void *p, size_t i, size_t j, size_t k, size_t l) {
-  visit(p, NO_THREAD, AT(i, j, k, l), ones);
-}
-static void call_4d(pthreadpool_t pool, struct probe *p) {
-  pthreadpool_parallelize_4d(pool, task_4d, p, p->range[0], p->range[1], p->range[2],
-                             p->range[3], p->flags);
-}
-
-static void task_4d_tile_1d(void *p, size_t i, size_t j, size_t k, size_t l, size_t tl) {
-  visit(p, NO_THREAD, AT(i, j, k, l), AT(1, 1, 1, tl));
-}
-static void call_4d_tile_1d(pthreadpool_t pool, struct probe *p) {
-  pthreadpool_parallelize_4d_tile_1d(pool, task_4d_tile_1d, p, p->range[0], p->range[1],
-                                     p->range[2], p->range[3], p->tile[3], p->flags);
-}
-
-static void task_4d_tile_2d(void *p, size_t i, size_t j, size_t k, size_t l, size_t tk,
-                            size_t tl) {
-  visit(p, NO_THREAD, AT(i, j, k, l), AT(1, 1, tk, tl));
-}
-static void call_4d_tile_2d(pthreadpool_t pool, struct probe *p) {
-  pthreadpool_parallelize_4d_tile_2d(pool, task_4d_tile_2d, p, p->range[0], p->range[1],
-                                     p->range[2], p->range[3], p->tile[2], p->tile[3], p->flags);
-}
-
-static void task_5d(void *p, size_t i, size_t j, size_t k, size_t l, size_t m) {
-  visit(p, NO_THREAD, AT(i, j, k, l, m), ones);
-}
-static void call_5d(pthreadpool_t pool, struct probe *p) {
-  pthreadpool_parallelize_5d(pool, task_5d, p, p->range[0], p->range[1], p->range[2],
-                             p->range[3], p->range[4], p->flags);
-}
-
-static void task_6d(void *p, size_t i, size_t j, size_t k, size_t l, size_t m, size_t n) {
-  visit(p, NO_THREAD, AT(i, j, k, l, m, n), ones);
-}
-static void call_6d(pthreadpool_t pool, struct probe *p) {
-  pthreadpool_parallelize_6d(pool, task_6d, p, p->range[0], p->range[1], p->range[2],
-                             p->range[3], p->range[4], p->range[5], p->flags);
-}
-
-/* pthreadpool's own test shapes (kParallelize*Range*, kParallelize*Tile*). */
-static struct variant variants[] = {
-    {"parallelize_1d", 1, false, {1223}, {1}, call_1d},
-    {"parallelize_1d_with_thread", 1, true, {1223}, {1}, call_1d_with_thread},
-    {"parallelize_1d_tile_1d", 1, false, {1303}, {11}, call_1d_tile_1d},
-    {"parallelize_2d", 2, false, {41, 43}, {1, 1}, call_2d},
-    {"parallelize_2d_with_thread", 2, true, {41, 43}, {1, 1}, call_2d_with_thread},
-    {"parallelize_2d_tile_1d", 2, false, {43, 53}, {1, 5}, call_2d_tile_1d},
-    {"parallelize_2d_tile_2d", 2, false, {53, 59}, {5, 7}, call_2d_tile_2d},
-    {"parallelize_3d", 3, false, {13, 17, 19}, {1, 1, 1}, call_3d},
-    {"parallelize_3d_tile_1d", 3, false, {17, 19, 23}, {1, 1, 5}, call_3d_tile_1d},
-    {"parallelize_3d_tile_2d", 3, false, {19, 23, 29}, {1, 2, 3}, call_3d_tile_2d},
-    {"parallelize_4d", 4, false, {11, 13, 17, 19}, {1, 1, 1, 1}, call_4d},
-    {"parallelize_4d_tile_1d", 4, false, {13, 17, 19, 23}, {1, 1, 1, 5}, call_4d_tile_1d},
-    {"parallelize_4d_tile_2d", 4, false, {17, 19, 23, 29}, {1, 1, 2, 3}, call_4d_tile_2d},
-    {"parallelize_5d", 5, false, {7, 11, 13, 17, 19}, {1, 1, 1, 1, 1}, call_5d},
-    {"parallelize_6d", 6, false, {3, 5, 7, 11, 13, 17}, {1, 1, 1, 1, 1, 1}, call_6d},
-};
+static struct variant variants[] = {VARIANTS(ROW) LEGACY_VARIANTS(LEGACY_ROW)};
+#define VARIANT_COUNT (sizeof variants / sizeof variants[0])
 
 /* ---- Running a probe ---- */
 
@@ -288,6 +385,23 @@ static void probe_init(struct probe *p, pthreadpool_t pool, const size_t *range,
   if (counted) p->counts = calloc(p->total, sizeof *p->counts);
 }
 
+/* The task calls a loop of the probe's shape makes: one per tile (a tile of 0 acts as 1). */
+static size_t tasks_in(const struct probe *p) {
+  size_t n = 1;
+  for (size_t d = 0; d < p->v->dims; d++) {
+    size_t tile = p->tile[d] ? p->tile[d] : 1;
+    n *= p->range[d] / tile + (p->range[d] % tile != 0);
+  }
+  return n;
+}
+
+/* The fewest task calls a _dynamic loop may make: one per index of its untiled dimensions. */
+static size_t rows_in(const struct probe *p) {
+  size_t n = 1;
+  for (size_t d = 0; d < p->v->dims; d++) n *= is_tiled(p->v, d) ? 1 : p->range[d];
+  return n;
+}
+
 /* Checks that every item was visited `times` times. */
 static void check_counts(const struct probe *p, int times) {
   CHECK(p->counts, "out of memory");
@@ -300,17 +414,45 @@ static void check_counts(const struct probe *p, int times) {
   }
 }
 
+/* A static loop makes a call per tile; a _dynamic one may cover several tiles per call. */
+static void check_calls(const struct probe *p) {
+  size_t calls = p->calls, tasks = tasks_in(p);
+  if (p->v->dynamic)
+    CHECK(calls >= rows_in(p) && calls <= tasks, "%zu task calls (expected %zu to %zu)", calls,
+          rows_in(p), tasks);
+  else
+    CHECK(calls == tasks, "%zu task calls (expected %zu)", calls, tasks);
+}
+
 static void check_in_bounds(const struct probe *p) {
   CHECK(p->out_of_bounds == 0, "%zu tasks got items out of bounds", (size_t)p->out_of_bounds);
 }
 
-/* ---- Properties of every variant ---- */
+#define CHECK_NONE(p, anomaly, what) \
+  CHECK((p)->anomaly == 0, "%zu tasks " what, (size_t)(p)->anomaly)
+
+/* Everything a task may find wrong with its call. */
+static void check_no_anomalies(const struct probe *p) {
+  check_in_bounds(p);
+  CHECK_NONE(p, ragged_tiles, "got a tile not aligned to the tile size or of the wrong extent");
+  CHECK_NONE(p, bad_arguments, "got arguments of the wrong number or kind");
+  CHECK_NONE(p, bad_thread_index, "got a thread index >= pthreadpool_get_threads_count");
+  CHECK_NONE(p, thread_collisions, "ran with a thread index another running task held");
+  CHECK_NONE(p, bad_uarch, "got a uarch index other than default_uarch_index");
+  CHECK_NONE(p, not_flushed, "of a loop with PTHREADPOOL_FLAG_DISABLE_DENORMALS kept denormals");
+  CHECK_NONE(p, flushed_unasked, "of a loop without PTHREADPOOL_FLAG_DISABLE_DENORMALS flushed");
+  CHECK_NONE(p, timeouts, "waited in vain for the other tasks (no thread could steal)");
+}
+
+/* ---- Properties of every loop ---- */
 
 static void multi_thread_pool_completes(void) {
   struct probe p;
   probe_init(&p, multi_pool, NULL, false);
-  p.quiet = true;
   variant->call(multi_pool, &p);
+  CHECK(p.done == p.total, "%zu of %zu items processed", (size_t)p.done, p.total);
+  check_calls(&p);
+  check_no_anomalies(&p);
 }
 
 static void multi_thread_pool_all_items_in_bounds(void) {
@@ -326,7 +468,7 @@ static void multi_thread_pool_uniform_tiling(void) {
   variant->call(multi_pool, &p);
   check_in_bounds(&p);
   CHECK(p.ragged_tiles == 0, "%zu tasks got a tile not at a multiple of the tile size, or "
-        "shorter than min(tile, range - start)", (size_t)p.ragged_tiles);
+        "of the wrong extent", (size_t)p.ragged_tiles);
 }
 
 static void multi_thread_pool_each_item_processed_once(void) {
@@ -354,13 +496,15 @@ static void multi_thread_pool_high_contention(void) {
   CHECK(p.done == p.total, "%zu of %zu items processed", (size_t)p.done, p.total);
 }
 
-/* The task holding item 0 runs first in the caller's slice and blocks until every other
- * task has returned: only other threads stealing the rest of that slice can finish. */
+/* The task holding item 0 runs first in the caller's slice and waits until every other
+ * item is done: only other threads stealing the rest of that slice can finish them. */
 static void multi_thread_pool_work_stealing(void) {
   struct probe p;
   probe_init(&p, multi_pool, NULL, false);
   p.wait_at_origin = p.threads >= 2; /* else no one could steal: pthreadpool skips the test */
   variant->call(multi_pool, &p);
+  CHECK(p.timeouts == 0, "the task at item 0 waited %d s in vain: no thread stole its "
+        "neighbours", DEADLINE_SECONDS);
   CHECK(p.done == p.total, "%zu of %zu items processed", (size_t)p.done, p.total);
 }
 
@@ -370,6 +514,28 @@ static void multi_thread_pool_thread_index_valid(void) {
   variant->call(multi_pool, &p);
   CHECK(p.bad_thread_index == 0, "%zu tasks got a thread index >= %zu",
         (size_t)p.bad_thread_index, p.threads);
+}
+
+/* While the task at item 0 holds its thread index, the other threads run every other task:
+ * none of them may get that index, nor share another. Every task lingers a little, so
+ * tasks that share an index are likely to overlap. */
+static void multi_thread_pool_thread_index_unique(void) {
+  struct probe p;
+  probe_init(&p, multi_pool, NULL, false);
+  p.wait_at_origin = p.threads >= 2;
+  p.linger = true;
+  variant->call(multi_pool, &p);
+  CHECK(p.thread_collisions == 0, "%zu tasks ran with a thread index another running task "
+        "held", (size_t)p.thread_collisions);
+  CHECK(p.timeouts == 0, "the task at item 0 waited %d s in vain", DEADLINE_SECONDS);
+}
+
+static void multi_thread_pool_uarch_index_is_default(void) {
+  struct probe p;
+  probe_init(&p, multi_pool, NULL, false);
+  variant->call(multi_pool, &p);
+  CHECK(p.bad_uarch == 0, "%zu tasks got a uarch index other than %d", (size_t)p.bad_uarch,
+        DEFAULT_UARCH);
 }
 
 /* pthreadpool skips the thread pool for a NULL or one-thread pool: the calling thread runs
@@ -389,6 +555,18 @@ static void single_thread_pool_runs_serially_on_calling_thread(void) {
 }
 
 static void null_pool_runs_serially_on_calling_thread(void) { check_runs_on_caller(NULL); }
+
+/* A _dynamic loop on the caller alone needs no balance: each call spans whole tiled
+ * dimensions, one per index of the untiled ones. */
+static void null_pool_dynamic_calls_span_tiled_dimensions(void) {
+  struct probe p;
+  probe_init(&p, NULL, NULL, true);
+  variant->call(NULL, &p);
+  CHECK(p.calls == rows_in(&p), "%zu task calls (expected %zu)", (size_t)p.calls, rows_in(&p));
+  check_no_anomalies(&p);
+  check_counts(&p, 1);
+  free(p.counts);
+}
 
 /* A range of 0 along any one dimension: no task runs. */
 static void zero_range_does_nothing(void) {
@@ -413,37 +591,61 @@ static void one_element_range_runs_once(void) {
   free(p.counts);
 }
 
-/* A tile longer than its range: one short tile spans the whole dimension. */
-static void tile_larger_than_range(void) {
-  struct probe p;
-  probe_init(&p, multi_pool, NULL, true);
-  size_t calls = 1;
-  for (size_t d = 0; d < variant->dims; d++) {
-    if (is_tiled(variant, d)) p.tile[d] = p.range[d] + 3;
-    else calls *= p.range[d];
-  }
-  variant->call(multi_pool, &p);
-  CHECK(p.calls == calls, "%zu tasks ran (expected %zu)", (size_t)p.calls, calls);
-  CHECK(p.ragged_tiles == 0, "%zu tasks got a tile not spanning the range",
-        (size_t)p.ragged_tiles);
-  check_counts(&p, 1);
-  free(p.counts);
-}
-
-/* pthreadpool divides by the tile; here a tile of 0 acts as 1, as in wp_parallel_for_tiled. */
-static void zero_tile_acts_as_one(void) {
+/* Runs the variant with tile[d] set by `tile_of` on its tiled dimensions and checks each
+ * item is visited once, by calls of the right extents and number. */
+static void check_tiles(size_t (*tile_of)(const struct probe *p, size_t d)) {
   struct probe p;
   probe_init(&p, multi_pool, NULL, true);
   for (size_t d = 0; d < variant->dims; d++)
-    if (is_tiled(variant, d)) p.tile[d] = 0;
+    if (is_tiled(variant, d)) p.tile[d] = tile_of(&p, d);
   variant->call(multi_pool, &p);
-  CHECK(p.calls == p.total, "%zu tasks ran (expected %zu)", (size_t)p.calls, p.total);
-  CHECK(p.ragged_tiles == 0, "%zu tasks got a tile other than 1", (size_t)p.ragged_tiles);
+  check_calls(&p);
+  check_no_anomalies(&p);
   check_counts(&p, 1);
   free(p.counts);
 }
 
-enum scope { ALL, TILED, WITH_THREAD };
+/* A tile longer than its range: one short tile spans the whole dimension. */
+static size_t longer_than_range(const struct probe *p, size_t d) { return p->range[d] + 3; }
+static void tile_larger_than_range(void) { check_tiles(longer_than_range); }
+
+/* pthreadpool divides by the tile; here a tile of 0 acts as 1, as in wp_parallel_for_tiled. */
+static size_t zero(const struct probe *p, size_t d) { return (void)p, (void)d, 0; }
+static void zero_tile_acts_as_one(void) { check_tiles(zero); }
+
+/* Tiles that divide the range exactly: no short tile at the end. The ranges become the
+ * variant's tile times a prime. */
+static void tile_divides_range(void) {
+  size_t range[MAX_DIMS];
+  memcpy(range, variant->range, sizeof range);
+  for (size_t d = 0; d < variant->dims; d++)
+    if (is_tiled(variant, d)) range[d] = variant->tile[d] * (d % 2 ? 3 : 2);
+  struct probe p;
+  probe_init(&p, multi_pool, range, true);
+  variant->call(multi_pool, &p);
+  check_calls(&p);
+  check_no_anomalies(&p);
+  check_counts(&p, 1);
+  free(p.counts);
+}
+
+/* A range of SIZE_MAX in two tiles: counting the tiles as (range + tile - 1) / tile would
+ * wrap to 0 tiles. The other dimensions have one item, so the loop makes two calls. */
+static void tile_count_does_not_overflow_near_size_max(void) {
+  size_t last = variant->dims - 1; /* always tiled in a tiled loop */
+  struct probe p;
+  probe_init(&p, multi_pool, ones, false);
+  p.range[last] = SIZE_MAX;
+  p.tile[last] = SIZE_MAX / 2 + 1;
+  p.total = SIZE_MAX;
+  variant->call(multi_pool, &p);
+  check_no_anomalies(&p);
+  CHECK(p.done == SIZE_MAX, "the calls covered %zu items (expected SIZE_MAX)", (size_t)p.done);
+  CHECK(p.calls == 2 || (variant->dynamic && p.calls == 1), "%zu calls (expected 2)",
+        (size_t)p.calls);
+}
+
+enum scope { ALL, TILED, WITH_THREAD, WITH_UARCH, DYNAMIC };
 
 static const struct property {
   const char *name;
@@ -459,20 +661,29 @@ static const struct property {
     PROPERTY(multi_thread_pool_high_contention, ALL),
     PROPERTY(multi_thread_pool_work_stealing, ALL),
     PROPERTY(multi_thread_pool_thread_index_valid, WITH_THREAD),
+    PROPERTY(multi_thread_pool_thread_index_unique, WITH_THREAD),
+    PROPERTY(multi_thread_pool_uarch_index_is_default, WITH_UARCH),
     PROPERTY(single_thread_pool_runs_serially_on_calling_thread, ALL),
     PROPERTY(null_pool_runs_serially_on_calling_thread, ALL),
+    PROPERTY(null_pool_dynamic_calls_span_tiled_dimensions, DYNAMIC),
     PROPERTY(zero_range_does_nothing, ALL),
     PROPERTY(one_element_range_runs_once, ALL),
     PROPERTY(tile_larger_than_range, TILED),
+    PROPERTY(tile_divides_range, TILED),
     PROPERTY(zero_tile_acts_as_one, TILED),
+    PROPERTY(tile_count_does_not_overflow_near_size_max, TILED),
 #undef PROPERTY
 };
 
 static bool applies(const struct property *prop, const struct variant *v) {
-  bool tiled = false;
-  for (size_t d = 0; d < v->dims; d++) tiled = tiled || is_tiled(v, d);
-  return prop->to == ALL || (prop->to == TILED && tiled) ||
-         (prop->to == WITH_THREAD && v->with_thread);
+  switch (prop->to) {
+  case ALL: return true;
+  case TILED: return v->tiled > 0;
+  case WITH_THREAD: return has_thread(v);
+  case WITH_UARCH: return has_uarch(v);
+  case DYNAMIC: return v->dynamic;
+  }
+  return false;
 }
 
 /* ---- Pool handles and the shared core ---- */
@@ -530,6 +741,35 @@ static void handles_leave_a_wp_start_core_running(void) {
   wp_stop();
 }
 
+/* pthreadpool_set_threads_count caps later loops, never above what the pool was created
+ * with (0: that many); a loop capped at one thread runs on its caller. */
+static void set_threads_count_caps_later_loops(void) {
+  pthreadpool_t pool = pthreadpool_create(2);
+  CHECK(pthreadpool_set_threads_count(pool, 1) == 1, "set to 1 did not return 1");
+  CHECK(pthreadpool_get_threads_count(pool) == 1, "%zu threads after set to 1",
+        pthreadpool_get_threads_count(pool));
+  variant = &variants[1]; /* 1d_with_thread */
+  check_runs_on_caller(pool);
+  size_t set0 = pthreadpool_set_threads_count(pool, 0);
+  size_t set99 = pthreadpool_set_threads_count(pool, 99);
+  CHECK(set0 == 2 && set99 == 2, "set to 0 returned %zu, set to 99 returned %zu (expected 2)",
+        set0, set99);
+  CHECK(pthreadpool_get_threads_count(pool) == 2, "%zu threads after set to 99",
+        pthreadpool_get_threads_count(pool));
+  CHECK(pthreadpool_set_threads_count(NULL, 4) == 1, "a NULL pool has other than 1 thread");
+  pthreadpool_destroy(pool);
+}
+
+static void release_all_threads_leaves_the_pool_usable(void) {
+  pthreadpool_release_all_threads(NULL);
+  pthreadpool_release_all_threads(multi_pool);
+  variant = &variants[0];
+  struct probe p;
+  probe_init(&p, multi_pool, NULL, false);
+  variant->call(multi_pool, &p);
+  CHECK(p.done == p.total, "%zu of %zu items processed", (size_t)p.done, p.total);
+}
+
 /* ---- Flags ---- */
 
 static void run_1d_with_flags(uint32_t flags, struct probe *p) {
@@ -541,13 +781,20 @@ static void run_1d_with_flags(uint32_t flags, struct probe *p) {
 }
 
 static void disable_denormals_flushes_on_every_thread(void) {
-#if defined(__SSE__) && !defined(__EMSCRIPTEN__)
   struct probe p;
   run_1d_with_flags(PTHREADPOOL_FLAG_DISABLE_DENORMALS, &p);
   CHECK(p.done == p.total, "%zu of %zu items processed", (size_t)p.done, p.total);
   CHECK(p.not_flushed == 0, "%zu tasks ran with denormals enabled", (size_t)p.not_flushed);
-  CHECK(!denormals_flush(), "the caller still flushes denormals after the loop");
-#endif /* elsewhere the flag does nothing */
+  CHECK(!can_flush || !denormals_flush(), "the caller still flushes denormals after the loop");
+}
+
+/* Every thread of a flagged loop goes back to keeping denormals afterwards. */
+static void unflagged_loop_after_a_flagged_one_keeps_denormals(void) {
+  struct probe p;
+  run_1d_with_flags(PTHREADPOOL_FLAG_DISABLE_DENORMALS, &p);
+  run_1d_with_flags(0, &p);
+  CHECK(p.flushed_unasked == 0, "%zu tasks of the unflagged loop flushed denormals",
+        (size_t)p.flushed_unasked);
 }
 
 static void yield_workers_completes(void) {
@@ -590,11 +837,22 @@ static void *issue_calls(void *counts) {
   return NULL;
 }
 
+static bool wedged; /* a thread is stuck past its deadline: the pools cannot be destroyed */
+
+/* Callers outside any loop wait for the pool: their calls never overlap. */
 static void concurrent_calls_are_serialized(void) {
-  static _Atomic int counts[CALLERS][SERIAL_RANGE];
+  static _Atomic int counts[CALLERS][SERIAL_RANGE]; /* static: a stuck caller may still write */
   pthread_t callers[CALLERS];
   for (size_t c = 0; c < CALLERS; c++) pthread_create(&callers[c], NULL, issue_calls, counts[c]);
-  for (size_t c = 0; c < CALLERS; c++) pthread_join(callers[c], NULL);
+  struct timespec give_up;
+  clock_gettime(CLOCK_REALTIME, &give_up); /* pthread_timedjoin_np's clock */
+  give_up.tv_sec += DEADLINE_SECONDS;
+  for (size_t c = 0; c < CALLERS; c++) {
+    int err = pthread_timedjoin_np(callers[c], NULL, &give_up);
+    CHECK(err == 0, "caller %zu still running after %d s", c, DEADLINE_SECONDS);
+    if (err) wedged = true;
+  }
+  if (wedged) return;
   CHECK(overlapping_calls == 0, "%zu calls overlapped another", (size_t)overlapping_calls);
   for (size_t c = 0; c < CALLERS; c++)
     for (size_t i = 0; i < SERIAL_RANGE; i++)
@@ -603,6 +861,227 @@ static void concurrent_calls_are_serialized(void) {
               atomic_load(&counts[c][i]), CALLS_PER_CALLER);
         break;
       }
+}
+
+/* ---- Tests that would deadlock if they failed: each runs in a forked child ----
+ *
+ * A child records its first failure here and exits 1 with it on stderr; the parent's test
+ * checks how the child ended. The child's alarm (child.h) ends a deadlock. */
+
+static _Atomic bool child_failed;
+static char child_failure[256]; /* written by whoever set child_failed */
+
+__attribute__((format(printf, 1, 2))) static void child_fail(const char *fmt, ...) {
+  if (atomic_exchange(&child_failed, true)) return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(child_failure, sizeof child_failure, fmt, ap);
+  va_end(ap);
+}
+
+static void child_await(_Atomic size_t *gate, const char *what) {
+  if (!await_count(gate, 1)) child_fail("waited %d s in vain for %s", DEADLINE_SECONDS, what);
+}
+
+static void check_child(void (*body)(void *), void *arg) {
+  struct child c;
+  run_in_child(body, arg, &c);
+  CHECK(c.signal == 0, "the child was killed by signal %d (%s)", c.signal,
+        c.signal == SIGALRM ? "its alarm: deadlocked" : strsignal(c.signal));
+  CHECK(c.signal != 0 || c.status == 0, "%s", c.err);
+}
+
+/* Ends the child: exit status 1 and the first failure on stderr, if there was one. */
+static void child_done(void) {
+  if (!child_failed) return;
+  fprintf(stderr, "%s", child_failure);
+  _exit(1);
+}
+
+/* A task that calls back into the pool running it: that pool is held (by the caller, or
+ * by this very thread), so the inner call runs serially on the task's thread instead of
+ * waiting for a lock that is only released once this task returns. */
+struct reentry {
+  pthreadpool_t pool;
+  _Atomic size_t inner, off_thread;
+};
+
+struct reentry_item {
+  struct reentry *r;
+  pthread_t thread; /* the thread running the outer item */
+};
+
+static void count_inner(void *ctx, size_t i) {
+  (void)i;
+  struct reentry_item *item = ctx;
+  atomic_fetch_add(&item->r->inner, 1);
+  if (!pthread_equal(pthread_self(), item->thread)) atomic_fetch_add(&item->r->off_thread, 1);
+}
+
+static void reenter(void *ctx, size_t i) {
+  (void)i;
+  struct reentry_item item = {ctx, pthread_self()};
+  pthreadpool_parallelize_1d(item.r->pool, count_inner, &item, 7, 0);
+}
+
+static void reentry_child(void *unused) {
+  (void)unused;
+  struct reentry r = {.pool = pthreadpool_create(2)};
+  pthreadpool_parallelize_1d(r.pool, reenter, &r, 5, 0);
+  if (r.inner != 35 || r.off_thread != 0)
+    child_fail("inner items ran %zu times (expected 35), %zu of them off their outer item's "
+               "thread", (size_t)r.inner, (size_t)r.off_thread);
+  pthreadpool_destroy(r.pool);
+  child_done();
+}
+
+static void call_from_a_task_into_its_own_pool_runs_serially(void) {
+  check_child(reentry_child, NULL);
+}
+
+/* ---- Two callers, nested loops, and a helper that crosses from one to the other ----
+ *
+ * Caller A runs a loop of two items on pool P (2 threads: A and the core's one worker W),
+ * and holds P until it returns. Gates force this order, each wait with a deadline:
+ *
+ *   A: item a0 waits until W has started a1.
+ *   W: item a1 runs a nested loop N of two items; W takes n0, which waits until n1 starts.
+ *   A: done with a0 and waiting for W, helps N: takes n1, and lets caller B go. n1 waits
+ *      until b1 has started.
+ *   B: runs a loop of two items (b0 its own, waiting until b1 starts).
+ *   W: done with n0 and waiting for A to finish n1, helps B's loop: takes b1.
+ *
+ * So W runs b1 inside a1 (of P's loop, held by A), and A waits for W. If b1 calls into P
+ * and waits for A's lock, nothing ever returns. */
+
+struct crossing {
+  pthreadpool_t p;
+  uint32_t a_flags;  /* flags of A's loop */
+  bool b1_calls_p;   /* b1 runs a loop on P */
+  pthread_t a, w;    /* each written by its own thread: a first thing, w in a1 */
+  _Atomic size_t a1_started, n1_started, b_may_start, b1_started;
+  _Atomic size_t inner_items, inner_off_w;
+};
+
+/* Checks that a task flushes denormals exactly if its loop does. */
+static void check_mode(const char *item, bool flagged) {
+  if (can_flush && denormals_flush() != flagged)
+    child_fail("%s ran with denormals %s", item, flagged ? "kept" : "flushed");
+}
+
+/* The same, and that the task runs on the thread the scenario above forces it onto. */
+static void cross_check(const char *item, bool flagged, pthread_t expected) {
+  if (!pthread_equal(pthread_self(), expected)) child_fail("%s ran on an unexpected thread", item);
+  check_mode(item, flagged);
+}
+
+static void inner_task(void *ctx, size_t i) {
+  (void)i;
+  struct crossing *s = ctx;
+  atomic_fetch_add(&s->inner_items, 1);
+  if (!pthread_equal(pthread_self(), s->w)) atomic_fetch_add(&s->inner_off_w, 1);
+}
+
+static void b_task(void *ctx, size_t i) {
+  struct crossing *s = ctx;
+  if (i == 0) { /* usually on B; W may steal it once b1 is done, if B is slow to start */
+    check_mode("b0", false);
+    child_await(&s->b1_started, "b1 to start");
+    return;
+  }
+  cross_check("b1", false, s->w);
+  atomic_store(&s->b1_started, 1);
+  if (s->b1_calls_p) pthreadpool_parallelize_1d(s->p, inner_task, s, 7, 0);
+}
+
+static void *b_main(void *ctx) {
+  struct crossing *s = ctx;
+  child_await(&s->b_may_start, "A to take n1");
+  wp_parallel_for(b_task, s, 2);
+  return NULL;
+}
+
+/* N is nested in a1, so it runs in a1's denormal mode. */
+static void n_task(void *ctx, size_t i) {
+  struct crossing *s = ctx;
+  bool flagged = s->a_flags & PTHREADPOOL_FLAG_DISABLE_DENORMALS;
+  if (i == 0) {
+    cross_check("n0", flagged, s->w);
+    child_await(&s->n1_started, "n1 to start");
+    return;
+  }
+  cross_check("n1", flagged, s->a);
+  atomic_store(&s->n1_started, 1);
+  atomic_store(&s->b_may_start, 1);
+  child_await(&s->b1_started, "b1 to start");
+}
+
+static void a_task(void *ctx, size_t i) {
+  struct crossing *s = ctx;
+  bool flagged = s->a_flags & PTHREADPOOL_FLAG_DISABLE_DENORMALS;
+  if (i == 0) {
+    cross_check("a0", flagged, s->a);
+    child_await(&s->a1_started, "a1 to start");
+    return;
+  }
+  s->w = pthread_self();
+  atomic_store(&s->a1_started, 1);
+  if (pthread_equal(s->w, s->a)) child_fail("a1 ran on A, not on the worker");
+  cross_check("a1", flagged, s->w);
+  wp_parallel_for(n_task, s, 2);
+}
+
+static void *a_main(void *ctx) {
+  struct crossing *s = ctx;
+  s->a = pthread_self();
+  pthreadpool_parallelize_1d(s->p, a_task, s, 2, s->a_flags);
+  if (can_flush && denormals_flush()) child_fail("A flushes denormals after its loop");
+  return NULL;
+}
+
+static void check_keeps_denormals(void *ctx, size_t i) {
+  (void)ctx, (void)i;
+  if (denormals_flush()) child_fail("a loop after the crossing flushed denormals");
+}
+
+/* The child's whole life: a fresh core of two threads, the scenario, and its checks. Exits
+ * 1 with the first failure on stderr. */
+static void crossing_child(void *params) {
+  struct crossing *s = params;
+  s->p = pthreadpool_create(2);
+  if (pthreadpool_get_threads_count(s->p) != 2) child_fail("P has %zu threads, not 2",
+                                                           pthreadpool_get_threads_count(s->p));
+  pthread_t a, b;
+  pthread_create(&a, NULL, a_main, s);
+  pthread_create(&b, NULL, b_main, s);
+  pthread_join(a, NULL);
+  pthread_join(b, NULL);
+  if (s->b1_calls_p && (s->inner_items != 7 || s->inner_off_w != 0))
+    child_fail("b1's loop on P ran %zu items (expected 7), %zu of them off b1's thread",
+               (size_t)s->inner_items, (size_t)s->inner_off_w);
+  if (can_flush) pthreadpool_parallelize_1d(s->p, check_keeps_denormals, s, 1009, 0);
+  pthreadpool_destroy(s->p);
+  child_done();
+}
+
+static void run_crossing(uint32_t a_flags, bool b1_calls_p) {
+  static struct crossing s; /* copied into the child by fork */
+  memset(&s, 0, sizeof s);
+  s.a_flags = a_flags;
+  s.b1_calls_p = b1_calls_p;
+  check_child(crossing_child, &s);
+}
+
+/* The scenario with b1 calling into P: P is A's, and A waits for W. b1's loop must run
+ * serially on W rather than wait for P. */
+static void call_into_a_held_pool_from_a_helped_task_runs_serially(void) {
+  run_crossing(0, true);
+}
+
+/* The scenario with A's loop flagged: W runs b1 (of B's unflagged loop) while inside a1
+ * (flagged). b1 must keep denormals; a0, a1 and N (nested in a1) flush. */
+static void helped_task_of_an_unflagged_loop_keeps_denormals(void) {
+  run_crossing(PTHREADPOOL_FLAG_DISABLE_DENORMALS, false);
 }
 
 /* ---- main ---- */
@@ -625,40 +1104,17 @@ static void shrink(struct variant *v, size_t budget) {
   }
 }
 
-/* A task that calls back into the pool it runs on, from the thread that holds the pool:
- * the inner call runs serially instead of waiting for a lock its own thread holds. */
-struct reentry {
-  pthreadpool_t pool;
-  _Atomic size_t inner;
-};
-
-static void count_inner(void *ctx, size_t i) {
-  (void)i;
-  atomic_fetch_add(&((struct reentry *)ctx)->inner, 1);
-}
-
-static void reenter(void *ctx, size_t i) {
-  (void)i;
-  struct reentry *r = ctx;
-  pthreadpool_parallelize_1d(r->pool, count_inner, r, 7, 0);
-}
-
-static void reentrant_call_on_the_holding_thread_runs_serially(void) {
-  struct reentry r = {pthreadpool_create(1), 0};
-  pthreadpool_parallelize_1d(r.pool, reenter, &r, 5, 0);
-  CHECK(atomic_load(&r.inner) == 35, "inner items ran %zu times, expected 35", atomic_load(&r.inner));
-  pthreadpool_destroy(r.pool);
-}
-
 int main(void) {
   const char *stress = getenv("WP_STRESS");
   if (stress && strcmp(stress, "sanitizer") == 0) {
-    for (size_t v = 0; v < sizeof variants / sizeof variants[0]; v++) shrink(&variants[v], 20000);
+    for (size_t v = 0; v < VARIANT_COUNT; v++) shrink(&variants[v], 20000);
     work_budget = 60000;
   }
 
-  /* Before any pool exists: the handles' life cycle on the shared core. */
-  RUN(reentrant_call_on_the_holding_thread_runs_serially);
+  /* Before any pool exists (a child is forked only from a process without pool threads). */
+  RUN(call_into_a_held_pool_from_a_helped_task_runs_serially);
+  RUN(helped_task_of_an_unflagged_loop_keeps_denormals);
+  RUN(call_from_a_task_into_its_own_pool_runs_serially);
   RUN(create_and_destroy_null_thread_pool);
   RUN(create_and_destroy_single_thread_pool);
   RUN(create_and_destroy_multi_thread_pool);
@@ -675,20 +1131,25 @@ int main(void) {
   }
   single_pool = pthreadpool_create(1);
 
-  for (size_t v = 0; v < sizeof variants / sizeof variants[0]; v++) {
+  for (size_t v = 0; v < VARIANT_COUNT; v++) {
     variant = &variants[v];
     for (size_t p = 0; p < sizeof properties / sizeof properties[0]; p++) {
       if (!applies(&properties[p], variant)) continue;
-      char name[128];
+      char name[160];
       snprintf(name, sizeof name, "%s.%s", variant->name, properties[p].name);
       check_run(name, properties[p].test);
     }
   }
+  RUN(set_threads_count_caps_later_loops);
+  RUN(release_all_threads_leaves_the_pool_usable);
   RUN(disable_denormals_flushes_on_every_thread);
+  RUN(unflagged_loop_after_a_flagged_one_keeps_denormals);
   RUN(yield_workers_completes);
   RUN(concurrent_calls_are_serialized);
 
-  pthreadpool_destroy(single_pool);
-  pthreadpool_destroy(multi_pool);
+  if (!wedged) { /* else destroying the last pool would wait for the stuck thread forever */
+    pthreadpool_destroy(single_pool);
+    pthreadpool_destroy(multi_pool);
+  }
   return check_summary();
 }
