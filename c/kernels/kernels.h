@@ -67,6 +67,14 @@ WP_EXPORT double sum_f64(const double *xs, size_t len);
  * unspecified. Panics if the temporary buffer cannot be allocated. */
 WP_EXPORT void sort_i32(int32_t *xs, size_t len);
 
+/* c = a b for row-major float matrices: a is m x k, b is k x n, c is m x n, each len its
+ * element count. Tile-parallel through the pthreadpool API (pthreadpool_parallelize_2d_tile_2d
+ * on a pthreadpool_create(0) handle), with denormals flushed as XNNPACK asks; each element
+ * sums its k products in order p = 0 .. k-1. Panics unless m, n, k >= 0 and every len
+ * matches its shape. */
+WP_EXPORT void matmul_f32(const float *a, size_t a_len, const float *b, size_t b_len, float *c,
+                          size_t c_len, int m, int n, int k);
+
 /* crash_lab modes: how pool thread `thread` fails. */
 #define CRASH_NONE 0             /* no failure: crash_lab returns the items processed (> 0) */
 #define CRASH_PANIC 1            /* wp_panic("crash_lab: thread %d panics on purpose") */

@@ -143,6 +143,12 @@ static void bad_crc32_many_out(void *arg) {
   crc32_many(data, sizeof data, sizes, 2, out, 3);
 }
 
+static void bad_matmul_shape(void *unused) {
+  (void)unused;
+  float a[4] = {0}, b[5] = {0}, c[6] = {0};
+  matmul_f32(a, 4, b, 5, c, 6, 2, 3, 2);
+}
+
 static void bad_arguments_panic_with_a_message(void) {
   struct {
     void (*fn)(void *);
@@ -152,6 +158,7 @@ static void bad_arguments_panic_with_a_message(void) {
       {bad_blur_radius, "blur: radius must be >= 0 (got -1)"},
       {bad_crc32_many_sizes, "crc32_many: the sizes add up to 9 bytes but data has 10"},
       {bad_crc32_many_out, "crc32_many: out has 3 elements but there are 2 buffers"},
+      {bad_matmul_shape, "matmul_f32: b has 5 elements but a 2 x 3 matrix needs 6"},
   };
   static struct child c;
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -399,6 +406,36 @@ static void sort_i32_matches_qsort(void) {
   }
 }
 
+/* ----------------------------------------------------------------- matmul_f32 ---- */
+
+static void matmul_f32_matches_serial_reference(void) {
+  /* Shapes around the 32 x 64 tiles: empty, single, ragged edges, one tall, one wide. */
+  int shapes[][3] = {{0, 0, 0}, {1, 1, 1}, {3, 5, 0}, {33, 65, 17}, {100, 37, 200}, {64, 128, 1}, {1, 300, 9}};
+  for (size_t t = 0; t < sizeof shapes / sizeof shapes[0]; t++) {
+    int m = shapes[t][0], n = shapes[t][1], k = shapes[t][2];
+    size_t mk = (size_t)m * k, kn = (size_t)k * n, mn = (size_t)m * n;
+    float *a = xmalloc(mk * sizeof *a), *b = xmalloc(kn * sizeof *b);
+    float *c = xmalloc(mn * sizeof *c), *ref = xmalloc(mn * sizeof *ref);
+    for (size_t i = 0; i < mk; i++) a[i] = (float)rng() / 4294967296.0f * 2 - 1;
+    for (size_t i = 0; i < kn; i++) b[i] = (float)rng() / 4294967296.0f * 2 - 1;
+    for (size_t i = 0; i < mn; i++) c[i] = 12345.0f; /* every element must be written */
+    for (int i = 0; i < m; i++)
+      for (int j = 0; j < n; j++) {
+        float sum = 0; /* the contract's order, p = 0 .. k-1, so the result is bit-identical */
+        for (int p = 0; p < k; p++) sum += a[(size_t)i * k + p] * b[(size_t)p * n + j];
+        ref[(size_t)i * n + j] = sum;
+      }
+    matmul_f32(a, mk, b, kn, c, mn, m, n, k);
+    size_t bad = 0;
+    for (size_t i = 0; i < mn; i++) bad += memcmp(&c[i], &ref[i], sizeof *c) != 0;
+    CHECK(bad == 0, "%d x %d x %d: %zu of %zu elements differ", m, n, k, bad, mn);
+    free(a);
+    free(b);
+    free(c);
+    free(ref);
+  }
+}
+
 /* ------------------------------------------------------------------ crash_lab ---- */
 
 static void crash_lab_none_returns_a_positive_count(void) {
@@ -443,6 +480,7 @@ int main(void) {
   RUN(sum_f64_close_to_compensated_reference);
   RUN(sum_f64_identical_for_any_thread_count);
   RUN(sort_i32_matches_qsort);
+  RUN(matmul_f32_matches_serial_reference);
   RUN(crash_lab_none_returns_a_positive_count);
   RUN(crash_lab_rejects_bad_arguments);
   wp_stop();
