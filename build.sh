@@ -61,7 +61,7 @@ make -C c --no-print-directory
 step "4/6 wasm: wasmpool-cc c/kernels/*.c -> dist/kernels.{js,wasm,worker.js,d.ts}"
 shopt -s nullglob globstar
 # The project's kernels are built by the CLI users run (npx wasmpool-cc), so its Emscripten
-# flags (ts/cli/wasmpool-cc.ts, emccFlags) are the only ones. Bundled first: it is tiny.
+# flags (ts/cli/flags.ts, emccFlags) are the only ones. Bundled first: it is tiny.
 node_modules/.bin/esbuild ts/cli/wasmpool-cc.ts --bundle --platform=node --format=esm --target=node20 \
   --outfile=dist/wasmpool-cc.mjs --log-level=warning
 chmod +x dist/wasmpool-cc.mjs

@@ -1,8 +1,9 @@
 // wasmpool-cc, the built dist/wasmpool-cc.mjs as users run it: the module and the .d.ts it
 // writes, tsc over typed and ill-typed uses of that .d.ts, the module running on a pool in
-// Chromium, C errors, a missing emcc. Only that one test opens a browser.
+// Chromium, C errors, a missing emcc, failures that are not the C's. Only that one test opens
+// a browser.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +34,9 @@ function wasmpoolCc(args: string[], options: Parameters<typeof run>[2] = {}): Ru
 function tscErrors(output: string): string[] {
   return [...output.matchAll(/^(\S+?)\((\d+),\d+\): error TS\d+/gm)].map((m) => `${path.basename(m[1]!)}:${m[2]}`);
 }
+
+/** Lines of a Node stack trace: the CLI never prints one (but with --verbose). */
+const STACK_FRAME = /^ {4}at /m;
 
 /** "file:line" of every line marked `// error:` in a file. */
 function markedLines(file: string): string[] {
@@ -326,6 +330,58 @@ test.describe('wasmpool-cc', () => {
     expect(r.stderr).toMatch(/broken\.c:4:\d+: error: expected expression/);
     expect(r.stderr).toContain('wasmpool-cc: emcc failed');
     expect(existsSync(path.join(dir, 'out', 'broken.d.ts'))).toBe(false);
+  });
+
+  test('#include in comments, and comment markers in strings, are not followed: the build reads only the live ones', () => {
+    // Read, decoy.h would stop the build (a variadic export); real.h must be read, or real_t
+    // is an unknown type (a warning).
+    writeFileSync(path.join(dir, 'decoy.h'), 'WP_EXPORT int decoy(const char *fmt, ...);\n');
+    writeFileSync(path.join(dir, 'real.h'), 'typedef float real_t;\n');
+    writeFileSync(path.join(dir, 'commented.c'), [
+      '#include "wasmpool.h"',
+      '/*',
+      '#include "decoy.h"',
+      '*/',
+      '// #include "missing.h"',
+      '  /* #include "missing.h" */',
+      '#define OPENS_NO_COMMENT "/*"',
+      '#include "real.h"',
+      '',
+      'WP_EXPORT real_t half(real_t x) { return x / 2; }',
+      '',
+    ].join('\n'));
+    const r = wasmpoolCc(['commented.c', '-O0', '-o', 'out/commented.js'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('1 export(s): half');
+    const dts = readFileSync(path.join(dir, 'out', 'commented.d.ts'), 'utf8');
+    expect([...dts.matchAll(/^ {2}(\w+\(.*\): .*;)$/gm)].map((m) => m[1])).toEqual(['half(x: number): number;']);
+  });
+
+  test('a failure outside the C is one line naming the path, exit 1, and no stack trace', () => {
+    // An output directory that cannot be created: its parent is a file.
+    const noDir = wasmpoolCc(['sample.c', '-o', 'sample.c/out/k.js'], { cwd: dir });
+    expect(noDir.code).toBe(1);
+    expect(noDir.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^wasmpool-cc: cannot create the output directory \S*sample\.c\/out: not a directory$/)]);
+    expect(noDir.stderr).not.toMatch(STACK_FRAME);
+
+    // A .d.ts that cannot be written (a directory is in its place), after emcc succeeded.
+    writeFileSync(path.join(dir, 'one.c'), '#include "wasmpool.h"\n\nWP_EXPORT int one(void) { return 1; }\n');
+    mkdirSync(path.join(dir, 'out', 'blocked.d.ts'), { recursive: true });
+    const noDts = wasmpoolCc(['one.c', '-O0', '-o', 'out/blocked.js'], { cwd: dir });
+    expect(noDts.code).toBe(1);
+    expect(noDts.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^wasmpool-cc: EISDIR: .*out\/blocked\.d\.ts/)]);
+    expect(noDts.stderr).not.toMatch(STACK_FRAME);
+
+    // The CLI away from its package: no core to link. One line, and a hint.
+    mkdirSync(path.join(dir, 'lonely'), { recursive: true });
+    cpSync(cli, path.join(dir, 'lonely', 'wasmpool-cc.mjs'));
+    const lonely = run(process.execPath, [path.join(dir, 'lonely', 'wasmpool-cc.mjs'), 'sample.c', '-o', 'out/lonely.js'], { cwd: dir });
+    expect(lonely.code).toBe(1);
+    const [message, ...hint] = lonely.stderr.trimEnd().split('\n');
+    expect(message).toBe(`wasmpool-cc: cannot find the wasmpool core (c/include/wasmpool.h, c/src) in the package above ${realpathSync(path.join(dir, 'lonely'))}`);
+    expect(hint).toEqual([expect.stringContaining('reinstall wasmpool')]);
+    expect(lonely.stderr).not.toMatch(STACK_FRAME);
   });
 
   test('without emcc on PATH it says how to install it and exits 1', () => {

@@ -16,7 +16,7 @@ const BAD_POOL_OPTIONS: [string, Record<string, unknown>, RegExp][] = [
   ['an idle delay setTimeout cannot wait', { idleShutdownMs: 2 ** 31 }, /options\.idleShutdownMs must be an integer between 0 and 2147483647/],
   ['a heartbeat timeout not above its interval', { heartbeatIntervalMs: 500, heartbeatTimeoutMs: 500 }, /options\.heartbeatTimeoutMs \(500\) must be greater than options\.heartbeatIntervalMs \(500\)/],
   ['maxPending 0', { maxPending: 0 }, /options\.maxPending must be an integer >= 1/],
-  ['a console without error()', { console: {} }, /options\.console must be a console-like object/],
+  ['a console that is not one', { console: {} }, /options\.console must be an object with log, warn and error methods/],
   ['an arena over 1 GiB', { allocBytes: 2 ** 31 }, /options\.allocBytes must be an integer between 0 and 1073741824/],
 ];
 

@@ -41,7 +41,7 @@ export function allocBuffer<T extends TypedArray>(
   }
   const home: BufferHome = {
     get alive() { return instance.alive; },
-    memory: instance.memory,
+    get memory() { return instance.memory; },
     release: (p) => { instance.release(p); released(); },
   };
   return new WasmBuffer(home, Type, ptr, length);

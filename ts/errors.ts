@@ -122,23 +122,3 @@ export type WasmPoolErrorCode =
   | PoolCrashedError['code']
   | HeartbeatLostError['code'];
 
-/**
- * Rebuilds an error that crossed a worker boundary as `{code, message}` into its class. An
- * unknown code becomes PoolCrashedError: the host said something failed, and what is not
- * understood is not trusted.
- */
-export function errorFromCode(code: string, message: string, info: CallInfo = {}): WasmPoolError {
-  switch (code as WasmPoolErrorCode) {
-    case 'WORKER_INIT_FAILED': return new WorkerInitError(message);
-    case 'NOT_ISOLATED': return new CrossOriginIsolationError(message, info);
-    case 'SERIALIZATION_FAILED': return new SerializationError(message, info);
-    case 'TASK_TIMEOUT': return new TimeoutError(message, info);
-    case 'CANCELLED': return new CancelledError(message, info);
-    case 'WORKER_BUSY': return new PoolBusyError(message, info);
-    case 'POOL_SHUTDOWN': return new PoolShutdownError(message, info);
-    case 'PANIC': return new PanicError(message, undefined, info);
-    case 'HEARTBEAT_LOST': return new HeartbeatLostError(message, info);
-    case 'POOL_CRASHED': return new PoolCrashedError(message, info);
-    default: return new PoolCrashedError(`${message} (unknown error code ${code})`, info);
-  }
-}

@@ -36,12 +36,9 @@ export function heartbeatLost(detail: string, pending: number): Fault {
   };
 }
 
-export function hostCrashed(detail: string): Fault {
-  return {
-    reason: `the host worker crashed: ${detail}`,
-    consoleLine: `[wasmpool] the host worker crashed: ${detail}; the pool restarts on the next call`,
-    errorFor: (call) => new PoolCrashedError(`wasmpool: call ${call.id} to ${call.name}() was lost: the host worker crashed: ${detail}. The pool restarts on the next call.`, infoOf(call)),
-  };
+/** The host worker itself failed (an error event); `cause` is what reported it. */
+export function hostCrashed(detail: string, cause: unknown): Fault {
+  return lostBecause(`the host worker crashed: ${detail}`, cause);
 }
 
 /** A pool thread died without a panic report. */
@@ -54,11 +51,15 @@ export function graceExpired(zombie: { id: number; name: string }, graceMs: numb
   return lostBecause(`call ${zombie.id} to ${zombie.name}() did not return within cancelGraceMs (${graceMs} ms) after cancellation`);
 }
 
-function lostBecause(what: string): Fault {
+function lostBecause(what: string, cause?: unknown): Fault {
   return {
     reason: what,
     consoleLine: `[wasmpool] ${what}; the host worker was terminated, the pool restarts on the next call`,
-    errorFor: (call) => new PoolCrashedError(`wasmpool: call ${call.id} to ${call.name}() was lost: ${what}. The pool restarts on the next call.`, infoOf(call)),
+    errorFor: (call) => new PoolCrashedError(
+      `wasmpool: call ${call.id} to ${call.name}() was lost: ${what}. The pool restarts on the next call.`,
+      infoOf(call),
+      cause === undefined ? undefined : { cause },
+    ),
   };
 }
 

@@ -195,8 +195,8 @@ export class HostInstance {
     clearTimeout(this.#watchdog);
     clearTimeout(this.#startTimer);
     this.#worker?.terminate();
-    // Let the memory go now: a pending timer or a late message must not keep a dead
-    // instance's SharedArrayBuffer alive (pool.alloc buffers hold their own reference).
+    // Let the memory go now: nothing may keep a dead instance's SharedArrayBuffer alive,
+    // neither a pending timer nor a pool.alloc buffer (it reads memory through here).
     this.memory = null;
     this.arena = null;
     this.#worker = null;

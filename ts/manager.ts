@@ -11,7 +11,6 @@
 import { allocBuffer } from './alloc';
 import {
   CancelledError,
-  errorFromCode,
   PoolBusyError,
   PoolCrashedError,
   PoolShutdownError,
@@ -152,7 +151,8 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
    * `const char *`) and typed arrays. A typed array fills a C pointer-plus-length pair; it
    * is copied into wasm memory and, after the call, copied back into the same array (not
    * when the C pointer is `const`, in a module built by wasmpool-cc: its signature table
-   * also checks each argument against its C parameter).
+   * also checks each argument against its C parameter). A {@link WasmBuffer} from
+   * {@link alloc} fills the same pair with no copy at all.
    *
    * Rejects (never throws) with: SerializationError (unknown export, wrong number of
    * arguments, an argument C cannot take; nothing reached C), TimeoutError, CancelledError,
@@ -289,7 +289,8 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
    * (`await pool.ready()`); the buffer lives until `free()`, a fault or shutdown, and the
    * pool does not idle-stop while buffers are live.
    * @throws TypeError if the pool is not ready, or `length` is not a non-negative integer.
-   * @throws RangeError when the arena (options.allocBytes) has no room left.
+   * @throws RangeError when the arena has no room left, or is off (options.allocBytes 0).
+   * @throws PoolShutdownError after `shutdown()`.
    * @example
    * ```ts
    * await pool.ready();
@@ -473,7 +474,6 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
     const queue = this.#queue;
     this.#queue = [];
     for (const call of queue) {
-      if (this.#instance !== instance) break; // a listener shut the pool down; it rejected the rest
       if (this.#calls.has(call)) this.#send(call, instance);
     }
     const waiters = this.#readyWaiters;
@@ -512,10 +512,10 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
       heartbeat: () => {
         if (this.#events.has('heartbeat')) this.#events.emit('heartbeat', { time: Date.now() });
       },
-      fault: (kind, detail) => {
+      fault: (kind, detail, cause) => {
         const inst = instance();
         if (inst === this.#starting) return; // a starting instance reports faults through start()
-        this.#fault(inst, kind === 'heartbeat' ? faults.heartbeatLost(detail, this.#calls.allSentTo(inst).length) : faults.hostCrashed(detail));
+        this.#fault(inst, kind === 'heartbeat' ? faults.heartbeatLost(detail, this.#calls.allSentTo(inst).length) : faults.hostCrashed(detail, cause));
       },
       threadDied: (detail) => {
         const inst = instance();
@@ -542,7 +542,8 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
       if (call.outputs) copyBack(call.outputs, message.outputs ?? []);
       this.#resolveCall(call, call.result ? call.result(message.value) : message.value);
     } else {
-      this.#rejectCall(call, errorFromCode(message.code, message.message, infoOf(call)));
+      // The host refused the call before C saw it (CallErrorMessage).
+      this.#rejectCall(call, new SerializationError(message.message, infoOf(call)));
     }
   }
 

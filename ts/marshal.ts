@@ -170,9 +170,9 @@ export function checkSignature(
   }
   const filled = cParameterCount(args);
   if (filled !== arity) {
-    const arrays = args.some((a) => a.kind === 'array');
+    const arrays = args.some((a) => a.kind === 'array' || a.kind === 'buffer');
     const got = arrays
-      ? `the ${args.length} argument(s) given fill ${filled} (each typed array fills a pointer and its length)`
+      ? `the ${args.length} argument(s) given fill ${filled} (each typed array or WasmBuffer fills a pointer and its length)`
       : `got ${args.length}`;
     throw new SerializationError(
       `wasmpool: ${fn}() takes ${arity} C parameter(s), but ${got}. Fix: pass one argument per C parameter, and one typed array for each pointer-plus-length pair.`,

@@ -4,13 +4,12 @@
  * constructor: a misconfigured pool fails where it is written, not at its first call.
  */
 
-/** Where log lines and panic reports go on the page; `console` by default. */
+/** Where log lines and panic reports go on the page; `console` by default. C's log lines
+ * go to `log` (stderr's to `error`), faults to `error`, and what the pool ignores to `warn`. */
 export interface PoolConsole {
   log(...args: unknown[]): void;
-  info(...args: unknown[]): void;
   warn(...args: unknown[]): void;
   error(...args: unknown[]): void;
-  debug(...args: unknown[]): void;
 }
 
 export interface PoolOptions {
@@ -94,6 +93,9 @@ export interface ResolvedOptions {
 /** The most pool threads: the C core's WP_MAX_THREADS. */
 export const MAX_THREADS = 64;
 
+/** options.heartbeatIntervalMs when none is given; also the host's beat before init. */
+export const DEFAULT_HEARTBEAT_INTERVAL_MS = 250;
+
 /** setTimeout's longest delay (2^31 - 1 ms, about 24.8 days): a longer one fires at once. */
 export const MAX_DELAY_MS = 2 ** 31 - 1;
 
@@ -126,7 +128,7 @@ export function resolveOptions(options: PoolOptions): ResolvedOptions {
   for (const key of Object.keys(options)) {
     if (!known.has(key)) throw new TypeError(`options.${key} is not a ThreadPoolManager option (known: ${[...known].join(', ')})`);
   }
-  const heartbeatIntervalMs = integer('heartbeatIntervalMs', options.heartbeatIntervalMs, 250, 1, MAX_DELAY_MS);
+  const heartbeatIntervalMs = integer('heartbeatIntervalMs', options.heartbeatIntervalMs, DEFAULT_HEARTBEAT_INTERVAL_MS, 1, MAX_DELAY_MS);
   const heartbeatTimeoutMs = integer('heartbeatTimeoutMs', options.heartbeatTimeoutMs, 2000, 1, MAX_DELAY_MS);
   if (heartbeatTimeoutMs <= heartbeatIntervalMs) {
     throw new TypeError(
@@ -134,8 +136,8 @@ export function resolveOptions(options: PoolOptions): ResolvedOptions {
     );
   }
   const sink = options.console;
-  if (sink !== undefined && sink !== null && typeof sink.error !== 'function') {
-    throw new TypeError('options.console must be a console-like object (log, info, warn, error, debug) or null');
+  if (sink !== undefined && sink !== null && !(['log', 'warn', 'error'] as const).every((m) => typeof sink[m] === 'function')) {
+    throw new TypeError('options.console must be an object with log, warn and error methods (e.g. console), or null to print nothing');
   }
   return {
     module: url('module', options.module),

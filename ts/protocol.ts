@@ -5,6 +5,10 @@
  * `id`. Errors cross as plain `{code, message}` and are rebuilt as classes on the page.
  */
 
+/** The global a wasmpool module's script defines (emcc -sEXPORT_NAME, ts/cli/flags.ts):
+ * the host worker looks it up after importScripts. */
+export const MODULE_FACTORY = 'createWasmpoolModule';
+
 /** One C parameter as it crosses to the host. The page turns each typed array into two:
  * the array (copied into wasm memory, passed as a pointer) and its length in elements. */
 export type WireArg =
@@ -82,7 +86,8 @@ export interface CancelMessage {
 }
 
 /** Only the test build of the host (dist/wasmpool-host.debug.js) knows it: the host blocks
- * its own event loop for `ms`, as a wedged host would. The shipped host ignores it. */
+ * its own event loop for `ms`, as a wedged host would. The shipped host does not know it
+ * (it warns once, as for any unknown message). */
 export interface WedgeMessage {
   type: 'wasmpool:debug-wedge';
   ms: number;
@@ -127,11 +132,12 @@ export interface ResultMessage {
   outputs: { index: number; bytes: ArrayBuffer }[];
 }
 
-/** A call that failed in the host before or after C ran (never a panic). */
+/** A call the host could not hand to C (the module lacks the export, or an argument does
+ * not fit): it never ran. */
 export interface CallErrorMessage {
   type: 'wasmpool:call-error';
   id: number;
-  code: 'SERIALIZATION_FAILED' | 'CANCELLED' | 'TASK_TIMEOUT';
+  code: 'SERIALIZATION_FAILED';
   message: string;
 }
 

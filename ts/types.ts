@@ -34,6 +34,7 @@ export type TypedArray =
  *   copied into wasm memory before the call and copied back into the same array after it,
  *   so in-out buffers work (a module built by wasmpool-cc skips the copy back when the C
  *   pointer is `const`).
+ * - a {@link WasmBuffer} (from `pool.alloc`) fills the same pair with its own address: no copy.
  */
 export type KernelArg = number | boolean | bigint | string | TypedArray | WasmBuffer;
 

@@ -1,12 +1,12 @@
 /**
  * WasmBuffer: a typed array's worth of the pool's wasm memory, from `pool.alloc`. Passed to
  * a call, it fills the C pointer-plus-length pair with its own address: no copy in, no copy
- * back; C and the page share the bytes. It lives as long as the pool instance it came from:
- * after a fault or shutdown that memory is gone (the pool does not idle-stop while buffers are live), and using the
- * buffer throws.
+ * back; C and the page share the bytes. It lives as long as the pool instance it came from
+(the pool does not idle-stop while buffers are live): after a fault or shutdown that memory
+ * is gone, and using the buffer throws, as a detached ArrayBuffer would.
  */
 
-import { PoolCrashedError, SerializationError, type CallInfo } from './errors';
+import { SerializationError, type CallInfo } from './errors';
 import type { TypedArray } from './types';
 
 /** A typed array constructor, e.g. Float32Array. */
@@ -16,10 +16,11 @@ export interface TypedArrayConstructor<T extends TypedArray> {
   readonly name: string;
 }
 
-/** What a buffer needs of the instance it lives in. */
+/** What a buffer needs of the instance it lives in. `memory` is null once it has ended: a
+ * buffer must not keep a dead instance's memory alive. */
 export interface BufferHome {
   readonly alive: boolean;
-  readonly memory: WebAssembly.Memory;
+  readonly memory: WebAssembly.Memory | null;
   release(ptr: number): void;
 }
 
@@ -40,7 +41,7 @@ export class WasmBuffer<T extends TypedArray = TypedArray> {
     this.length = length;
   }
 
-  /** Its bytes in bytes. */
+  /** Its size in bytes. */
   get byteLength(): number {
     return this.length * this.#Type.BYTES_PER_ELEMENT;
   }
@@ -53,11 +54,11 @@ export class WasmBuffer<T extends TypedArray = TypedArray> {
   /**
    * A typed array over the buffer's memory. Wasm memory is shared, so the view stays valid
    * when memory grows (a SharedArrayBuffer never detaches), and C's writes show in it.
-   * @throws PoolCrashedError once the buffer is freed or its instance has ended.
+   * @throws TypeError once the buffer is freed or its instance has ended.
    */
   get view(): T {
     this.#check();
-    this.#view ??= new this.#Type(this.#home.memory.buffer, this.ptr, this.length);
+    this.#view ??= new this.#Type(this.#home.memory!.buffer, this.ptr, this.length);
     return this.#view;
   }
 
@@ -81,10 +82,13 @@ export class WasmBuffer<T extends TypedArray = TypedArray> {
   }
 
   #check(): void {
-    if (this.#freed) throw new PoolCrashedError('wasmpool: this WasmBuffer was freed');
+    if (this.#freed) {
+      throw new TypeError('wasmpool: this WasmBuffer was freed. Fix: read it before free(), or pool.alloc() a new one.');
+    }
     if (!this.#home.alive) {
-      throw new PoolCrashedError(
-        'wasmpool: the pool instance this WasmBuffer lived in has ended (a fault or shutdown), and its memory with it. Allocate a new buffer after pool.ready().',
+      this.#view = undefined; // the dead instance's memory: let it go
+      throw new TypeError(
+        'wasmpool: the pool instance this WasmBuffer lived in has ended (a fault or shutdown), and its memory with it. Fix: pool.alloc() a new buffer after pool.ready().',
       );
     }
   }

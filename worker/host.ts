@@ -5,7 +5,8 @@
  * to the pool and its completion awaited with Atomics.waitAsync, so heartbeats and
  * messages keep flowing while C runs for minutes.
  */
-import type { CallMessage, ExportSignature, FromHost, InitMessage, ToHost, WireArg } from '../ts/protocol';
+import { DEFAULT_HEARTBEAT_INTERVAL_MS, MAX_THREADS } from '../ts/options';
+import { MODULE_FACTORY, type CallMessage, type ExportSignature, type FromHost, type InitMessage, type ToHost, type WireArg } from '../ts/protocol';
 
 /** true only in the test build, dist/wasmpool-host.debug.js (build.sh's --define). */
 declare const WASMPOOL_DEBUG: boolean;
@@ -35,20 +36,22 @@ const CALL = { id: 0, state: 4, cancelled: 8, name: 12, args: 20, returns: 24, r
 const RETURNED = 2;
 const ARG_SIZE = 16;
 const RETURNS = { number: 0, bigint: 1, string: 0, void: 2 } as const;
-/** The factory name wasmpool builds use (-sEXPORT_NAME). */
-const FACTORY = 'createWasmpoolModule';
-/** The C core's WP_MAX_THREADS. */
-const MAX_THREADS = 64;
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const send = (message: FromHost, transfer: Transferable[] = []) => scope.postMessage(message, transfer);
 
-let heartbeat = setInterval(() => send({ type: 'wasmpool:heartbeat' }), 250);
+// Beat from the start, before init brings the page's interval: a host whose module takes
+// long to load is still seen alive.
+let heartbeat = setInterval(() => send({ type: 'wasmpool:heartbeat' }), DEFAULT_HEARTBEAT_INTERVAL_MS);
 let wasm: EmscriptenModule | undefined;
 /** Set while init waits for the page's ports (PortsMessage). */
 let receivePorts: ((ports: MessagePort[]) => void) | undefined;
 /** Calls submitted to the pool, by id: their wp_call pointer, for cancellation. */
 const running = new Map<number, number>();
+/** Message types the host did not know and has warned about. */
+const ignored = new Set<string>();
+const utf8 = new TextEncoder();
+const fromUtf8 = new TextDecoder();
 
 scope.onmessage = (event: MessageEvent<ToHost>) => {
   const message = event.data;
@@ -79,7 +82,11 @@ scope.onmessage = (event: MessageEvent<ToHost>) => {
       break;
     }
     default:
-      console.warn('[wasmpool host] ignored a message it does not know:', message);
+      // Once per type: a page that keeps sending it must not flood the console.
+      if (!ignored.has(String(message?.type))) {
+        ignored.add(String(message?.type));
+        console.warn('[wasmpool host] ignored a message of a type it does not know (reported once per type):', message);
+      }
   }
 };
 
@@ -118,9 +125,9 @@ function loadScript(moduleUrl: string): ModuleFactory {
   } catch (error) {
     throw new Error(`cannot load ${moduleUrl}: ${errorText(error)}`);
   }
-  const factory = (scope as unknown as Record<string, unknown>)[FACTORY];
+  const factory = (scope as unknown as Record<string, unknown>)[MODULE_FACTORY];
   if (typeof factory !== 'function') {
-    throw new Error(`${moduleUrl} is not a wasmpool module (it defines no ${FACTORY}); build it with wasmpool-cc`);
+    throw new Error(`${moduleUrl} is not a wasmpool module (it defines no ${MODULE_FACTORY}); build it with wasmpool-cc`);
   }
   return factory as ModuleFactory;
 }
@@ -223,7 +230,7 @@ function writeArgs(call: number, args: WireArg[], out: Marshalled): void {
         value = arg.value;
         break;
       case 'string': {
-        const bytes = new TextEncoder().encode(arg.value);
+        const bytes = utf8.encode(arg.value);
         const ptr = allocate(out, bytes.length + 1);
         const heap = new Uint8Array(memory());
         heap.set(bytes, ptr);
@@ -270,7 +277,7 @@ function call(message: CallMessage): void {
   const ptr = w._wp_rt_call_new(message.args.length);
   if (!ptr) return fail('out of wasm memory');
   try {
-    const name = new TextEncoder().encode(message.name);
+    const name = utf8.encode(message.name);
     const namePtr = allocate(marshalled, name.length + 1);
     new Uint8Array(memory()).set([...name, 0], namePtr);
     const heap = i32();
@@ -334,5 +341,5 @@ function cString(ptr: number): string | null {
   if (!ptr) return null;
   const heap = new Uint8Array(memory());
   const end = heap.indexOf(0, ptr);
-  return new TextDecoder().decode(heap.slice(ptr, end < 0 ? heap.length : end));
+  return fromUtf8.decode(heap.slice(ptr, end < 0 ? heap.length : end));
 }

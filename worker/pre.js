@@ -7,10 +7,14 @@
     // The host reads memory through this: its HEAP views go stale when a pool thread grows
     // memory, but wasmMemory.buffer is always current.
     Module['wasmpoolMemory'] = function () { return wasmMemory; };
+    // C on the host thread (rare: the runtime's own start-up) writes straight to its
+    // console. A streaming decoder per fd keeps a UTF-8 character split across writes whole.
+    var hostDecoders = { 1: new TextDecoder(), 2: new TextDecoder() };
     self.wasmpoolThread = {
       write: function (fd, chunks) {
-        var text = chunks.map(function (c) { return new TextDecoder().decode(c); }).join('');
-        (fd === 2 ? console.error : console.log)(text.replace(/\n$/, ''));
+        fd = fd === 2 ? 2 : 1;
+        var text = chunks.map(function (c) { return hostDecoders[fd].decode(c, { stream: true }); }).join('');
+        if (text) (fd === 2 ? console.error : console.log)(text.replace(/\n$/, ''));
       },
     };
     return;
@@ -80,6 +84,7 @@
     },
     log: log,
     write: function (fd, chunks) {
+      fd = fd === 2 ? 2 : 1; // stdout and stderr are all there is
       var level = fd === 2 ? 'error' : 'log';
       chunks.forEach(function (c) { partial[fd] += decoders[fd].decode(c, { stream: true }); });
       var lines = partial[fd].split('\n');

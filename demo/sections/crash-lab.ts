@@ -86,11 +86,12 @@ export function setupCrashLab(pool: ThreadPoolManager<Kernels>): void {
     for (const b of all) b.disabled = true;
     reset(mode);
     let restart: RestartEvent | null = null;
-    let faulted = false;
+    let onFault = () => {};
+    const faulted = new Promise<void>((resolve) => { onFault = resolve; });
     const offRestart = pool.on('restart', (event) => { restart = event; });
-    const offState = pool.on('state', (s) => { if (s === 'stopped') faulted = true; });
+    const offState = pool.on('state', (s) => { if (s === 'stopped') onFault(); });
     const controller = new AbortController();
-    if (mode.key === 'cancellable_loop') setTimeout(() => controller.abort(), 1000);
+    const abortTimer = mode.key === 'cancellable_loop' ? setTimeout(() => controller.abort(), 1000) : undefined;
     const t0 = performance.now();
     try {
       const value = await pool.call('crash_lab', [Number(threadSelect.value), mode.id], {
@@ -109,9 +110,8 @@ export function setupCrashLab(pool: ThreadPoolManager<Kernels>): void {
     }
     // A timed-out call's C code never returns: its instance is terminated once cancelGraceMs
     // has passed. Wait for that, so the next call goes to the fresh instance.
-    if (mode.key === 'infinite_loop') {
-      for (let waited = 0; !faulted && waited < 3000; waited += 50) await sleep(50);
-    }
+    clearTimeout(abortTimer);
+    if (mode.key === 'infinite_loop') await Promise.race([faulted, sleep(3000)]);
     try {
       const crc = (await pool.exports.crc32(CRC_INPUT)) >>> 0;
       const ev = restart as RestartEvent | null;

@@ -40,7 +40,7 @@ function scalarType(type: ScalarType): string {
 }
 
 /** The TypeScript type of a parameter. */
-export function paramType(p: ParamSignature): string {
+function paramType(p: ParamSignature): string {
   switch (p.type) {
     case 'string':
       return 'string';
@@ -54,7 +54,7 @@ export function paramType(p: ParamSignature): string {
 }
 
 /** The TypeScript type of what a call resolves to. */
-export function returnType(r: ReturnSignature): string {
+function returnType(r: ReturnSignature): string {
   if (r === 'void') return 'void';
   if (r === 'string') return 'string | null'; // a NULL char * resolves to null
   if (r === 'pointer') return 'number';

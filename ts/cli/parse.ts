@@ -23,22 +23,16 @@ export interface Diagnostic {
 /** A WP_EXPORT function as found in one file. */
 export interface Prototype {
   name: string;
-  file: string;
-  line: number;
   /** With a body (a definition), not only declared. */
   defined: boolean;
   /** The comment that documents it, cleaned of comment markers. */
   doc: string | undefined;
   signature: ExportSignature;
-  /** How many C parameters it takes (the wasm export's arity). */
-  cParams: number;
 }
 
 /** What one source file holds. */
 export interface SourceInfo {
   prototypes: Prototype[];
-  /** `#include "..."` targets, as written. */
-  includes: string[];
   diagnostics: Diagnostic[];
 }
 
@@ -168,15 +162,30 @@ function typeText(tokens: string[]): string {
 
 // ---- source text ----
 
-interface Scanned {
+/** A source file, scanned once (scan) and then read for typedefs, prototypes and definitions. */
+export interface Scanned {
+  /** The file's text as it is. */
+  text: string;
   /** The text with comments, strings and preprocessor lines blanked (offsets kept). */
   code: string;
   comments: { start: number; end: number; text: string }[];
+  /** The targets of its `#include "..."` directives, as written; none in comments or strings. */
   includes: string[];
 }
 
+/**
+ * Where the string or character literal that opens at text[at] ends: past its closing quote,
+ * or, unterminated (an apostrophe in the text of an `#if 0`), before its line's newline.
+ */
+function literalEnd(text: string, at: number): number {
+  const quote = text[at];
+  let k = at + 1;
+  while (k < text.length && text[k] !== quote && text[k] !== '\n') k += text[k] === '\\' ? 2 : 1;
+  return text[k] === quote ? k + 1 : Math.min(k, text.length);
+}
+
 /** Blanks what is not declarations, keeping every offset and newline. */
-function scan(text: string): Scanned {
+export function scan(text: string): Scanned {
   const out = text.split('');
   const comments: Scanned['comments'] = [];
   const includes: string[] = [];
@@ -201,20 +210,25 @@ function scan(text: string): Scanned {
       blank(i, end);
       i = end;
     } else if (c === '"' || c === '\'') {
-      let k = i + 1;
-      while (k < text.length && text[k] !== c && text[k] !== '\n') k += text[k] === '\\' ? 2 : 1;
-      blank(i, Math.min(k + 1, text.length));
-      i = k + 1;
+      const end = literalEnd(text, i);
+      blank(i, end);
+      i = end;
       lineStart = false;
     } else if (c === '#' && lineStart) {
-      // A directive, to the end of its line (backslash continuations included).
+      // A directive, to the end of its line (backslash continuations included), past the
+      // comments and strings in it: `#define GLOB "/*"` opens no comment.
       let k = i;
       while (k < text.length && text[k] !== '\n') {
-        if (text[k] === '\\' && text[k + 1] === '\n') k += 2;
-        else if (text[k] === '/' && text[k + 1] === '*') {
+        const d = text[k];
+        if (d === '\\' && text[k + 1] === '\n') k += 2;
+        else if (d === '/' && text[k + 1] === '/') {
+          const eol = text.indexOf('\n', k);
+          k = eol < 0 ? text.length : eol;
+        } else if (d === '/' && text[k + 1] === '*') {
           const end = text.indexOf('*/', k + 2);
           k = end < 0 ? text.length : end + 2;
-        } else k++;
+        } else if (d === '"' || d === '\'') k = literalEnd(text, k);
+        else k++;
       }
       const include = /^#\s*include\s*"([^"]+)"/.exec(text.slice(i, k));
       if (include) includes.push(include[1]!);
@@ -226,7 +240,7 @@ function scan(text: string): Scanned {
       i++;
     }
   }
-  return { code: out.join(''), comments, includes };
+  return { text, code: out.join(''), comments, includes };
 }
 
 interface Token {
@@ -293,8 +307,7 @@ function cleanComment(raw: string): string {
 // ---- typedefs ----
 
 /** Reads `typedef T name;` (also with struct/enum bodies and function pointers). */
-export function readTypedefs(text: string, into: Typedefs): void {
-  const { code } = scan(text);
+export function readTypedefs({ code }: Scanned, into: Typedefs): void {
   const tokens = tokenize(code);
   for (let i = 0; i < tokens.length; i++) {
     if (tokens[i]!.text !== 'typedef') continue;
@@ -462,8 +475,7 @@ const RESERVED = new Set([
  * Finds the WP_EXPORT functions of one source file and reads their prototypes. Typedefs
  * must already hold the file's own (readTypedefs) and those of the headers it includes.
  */
-export function readSource(file: string, text: string, typedefs: Typedefs): SourceInfo {
-  const { code, comments, includes } = scan(text);
+export function readSource(file: string, { text, code, comments }: Scanned, typedefs: Typedefs): SourceInfo {
   const diagnostics: Diagnostic[] = [];
   const prototypes: Prototype[] = [];
   const tokens = tokenize(code);
@@ -537,16 +549,13 @@ export function readSource(file: string, text: string, typedefs: Typedefs): Sour
     const c = `${returnText}${returnText.endsWith('*') ? '' : ' '}${name}(${params.map((p) => p.text).join(', ') || 'void'})`;
     prototypes.push({
       name,
-      file,
-      line,
       defined,
       doc: docComment(text, comments, start.at, tokens[after]!.at),
       signature: { params: result.params, returns: result.returns, c },
-      cParams: params.length,
     });
     i = after;
   }
-  return { prototypes, includes, diagnostics };
+  return { prototypes, diagnostics };
 }
 
 /**
@@ -576,8 +585,8 @@ function docComment(text: string, comments: Scanned['comments'], start: number, 
  * Whether a source defines function `name` (at file scope, with a body), WP_EXPORT or not:
  * a function marked WP_EXPORT only in a header is exported where it is defined.
  */
-export function definesFunction(text: string, name: string): boolean {
-  const tokens = tokenize(scan(text).code);
+export function definesFunction({ code }: Scanned, name: string): boolean {
+  const tokens = tokenize(code);
   let depth = 0;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!.text;

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * wasmpool-cc: compiles a user's C into a wasmpool module, with the wasmpool core and the
- * one set of Emscripten flags that the host worker and the pool threads expect (build.sh
- * builds the project's own kernels with it too).
+ * one set of Emscripten flags that the host worker and the pool threads expect (flags.ts;
+ * build.sh builds the project's own kernels with this CLI too).
  *
  *   npx wasmpool-cc kernels.c [more.c ...] -o out/kernels.js [-O3] [--threads N] [-I dir] [-D X=Y]
  *
@@ -10,7 +10,9 @@
  * the sources is exported, described to TypeScript, and described to the page by a signature
  * table embedded in the module (Module.wasmpoolSignatures, read by the host and the manager).
  *
- * Bundled by build.sh into dist/wasmpool-cc.mjs. No dependencies but Node and emcc.
+ * Bundled by build.sh into dist/wasmpool-cc.mjs. No dependencies but Node and emcc. It never
+ * prints a stack trace (but with --verbose): a failure is one line `wasmpool-cc: <what>`,
+ * sometimes with a hint, and exit code 1; bad usage exits 2.
  */
 
 import { spawnSync } from 'node:child_process';
@@ -22,7 +24,8 @@ import { fileURLToPath } from 'node:url';
 import { MAX_THREADS } from '../options';
 import type { ExportSignature } from '../protocol';
 import { interfaceName, writeDts } from './dts';
-import { definesFunction, type Diagnostic, type Prototype, readSource, readTypedefs, type Typedefs } from './parse';
+import { emccFlags } from './flags';
+import { definesFunction, type Diagnostic, type Prototype, readSource, readTypedefs, scan, type Scanned, type Typedefs } from './parse';
 
 const HELP = `Usage: wasmpool-cc <file.c>... -o <out/kernels.js> [options] [-- <emcc options>]
 
@@ -39,7 +42,7 @@ Options:
   -I <dir>              a directory of headers (also -I<dir>)
   -D <NAME[=VALUE]>     a preprocessor definition (also -D<NAME>, and -U <NAME>)
   --interface <Name>    the .d.ts interface's name (default from the output: kernels.js -> Kernels)
-  -v, --verbose         print the emcc command line
+  -v, --verbose         print the emcc command line (and the stack of an unexpected error)
   -h, --help            this help
   -- <options>          everything after -- goes to emcc as it is, e.g. -- -msimd128 -g
 
@@ -51,18 +54,22 @@ numbers are number.
 
 Needs Emscripten's emcc on PATH, or EMCC=/path/to/emcc. Tested with Emscripten 3.1.6.`;
 
-const INSTALL_HINT = `wasmpool-cc needs Emscripten's emcc, which is not on PATH.
-  Debian or Ubuntu, as root:  apt-get install -y emscripten node-acorn
+const INSTALL_HINT = `Debian or Ubuntu, as root:  apt-get install -y emscripten node-acorn
     (Debian's emcc runs its JavaScript optimiser with Node modules from /usr/share/nodejs:
     wasmpool-cc sets NODE_PATH=/usr/share/nodejs for it; to run emcc yourself, export it.)
   Elsewhere: install the emsdk (https://emscripten.org/docs/getting_started/downloads.html),
     then \`source ./emsdk_env.sh\`; or point EMCC at an emcc: EMCC=/path/to/emcc.
   wasmpool-cc is tested with Emscripten 3.1.6.`;
 
-/** The factory name the host worker looks for (worker/host.ts FACTORY). */
-const FACTORY = 'createWasmpoolModule';
-
+/** Bad usage: the message, a pointer to --help, exit code 2. */
 class UsageError extends Error {}
+
+/** A failure the CLI explains: the message on one line, then the hint if any; exit code 1. */
+class CliError extends Error {
+  constructor(message: string, readonly hint?: string) {
+    super(message);
+  }
+}
 
 interface Options {
   sources: string[];
@@ -125,13 +132,25 @@ function parseArgs(argv: string[]): Options | 'help' {
   return o;
 }
 
-/** The installed package's root: the CLI is dist/wasmpool-cc.mjs in it. */
+/**
+ * The installed package's root, which holds the core (c/include, c/src) and worker/: the CLI
+ * is dist/wasmpool-cc.mjs in it (or ts/cli/wasmpool-cc.ts, run from the sources).
+ */
 function packageRoot(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
   for (const candidate of [path.resolve(here, '..'), path.resolve(here, '../..')]) {
-    if (existsSync(path.join(candidate, 'c', 'include', 'wasmpool.h'))) return candidate;
+    if (existsSync(path.join(candidate, 'c', 'include', 'wasmpool.h')) && existsSync(path.join(candidate, 'c', 'src'))) return candidate;
   }
-  throw new Error(`cannot find the wasmpool core (c/include/wasmpool.h) beside the CLI in ${here}; reinstall wasmpool`);
+  throw new CliError(
+    `cannot find the wasmpool core (c/include/wasmpool.h, c/src) in the package above ${here}`,
+    'wasmpool-cc runs from its package (node_modules/wasmpool/dist/wasmpool-cc.mjs): run it there, e.g. npx wasmpool-cc, or reinstall wasmpool',
+  );
+}
+
+/** The core's C sources, which every module links. */
+function coreSources(root: string): string[] {
+  const dir = path.join(root, 'c', 'src');
+  return readdirSync(dir).filter((f) => f.endsWith('.c')).sort().map((f) => path.join(dir, f));
 }
 
 function findOnPath(command: string): string | undefined {
@@ -148,67 +167,35 @@ function findOnPath(command: string): string | undefined {
   return undefined;
 }
 
-/**
- * The Emscripten flags of every wasmpool module, in one place. The host worker
- * (worker/host.ts), the runtime's JavaScript half (worker/pre.js, worker/library.js) and the
- * C runtime (c/src/runtime_wasm.c) depend on each of them.
- */
-export function emccFlags(root: string, o: Pick<Options, 'optimize' | 'threads'>, exported: string[]): string[] {
-  return [
-    '-pthread', o.optimize, `-I${path.join(root, 'c', 'include')}`, '-Wno-pthreads-mem-growth',
-    '-sMODULARIZE=1', `-sEXPORT_NAME=${FACTORY}`, // the factory the host worker looks for
-    '-sWASM_BIGINT=1', // int64_t crosses to JS as BigInt
-    '-sFILESYSTEM=0', // stdout/stderr only: library.js sends them to the page
-    '-Wl,--wrap=exit', // exit() on a pool thread is a panic (runtime_wasm.c)
-    '-sENVIRONMENT=web,worker', // loaded in the host worker; no Node code paths
-    '-sALLOW_MEMORY_GROWTH=1', '-sINITIAL_MEMORY=64MB', '-sMAXIMUM_MEMORY=2GB',
-    // Workers are started with the module, so pthread_create never waits on the event loop.
-    // createWasmpoolModule({wasmpoolThreads: n}) picks the count (the manager always does);
-    // without it, --threads N, else one per core.
-    `-sPTHREAD_POOL_SIZE=Module['wasmpoolThreads']||${o.threads ?? 'navigator.hardwareConcurrency'}`,
-    '-sPTHREAD_POOL_SIZE_STRICT=2', // pool exhausted: pthread_create fails (EAGAIN), no deadlock
-    '-sDYNAMIC_EXECUTION=0', // invariant 7: no eval, no new Function
-    '-sSTACK_OVERFLOW_CHECK=2', // a C stack overflow aborts instead of corrupting the heap
-    '--profiling-funcs', // C function names in wasm stack traces
-    `-sEXPORTED_FUNCTIONS=${[...exported.map((n) => `_${n}`), '_malloc', '_free'].join(',')}`,
-    '-sEXPORTED_RUNTIME_METHODS=PThread',
-    '--js-library', path.join(root, 'worker', 'library.js'),
-    '--pre-js', path.join(root, 'worker', 'pre.js'),
-  ];
-}
-
 /** Reads the WP_EXPORT prototypes of the sources and of the headers they include (depth first). */
 function readPrototypes(sources: string[], includeDirs: string[], coreInclude: string): { prototypes: Prototype[]; diagnostics: Diagnostic[] } {
-  const files: string[] = [];
+  // Each file scanned once, by absolute path; a header before the file that includes it.
+  const files = new Map<string, Scanned>();
   const seen = new Set<string>();
-  const texts = new Map<string, string>();
   const visit = (file: string) => {
-    const real = path.resolve(file);
-    if (seen.has(real)) return;
-    seen.add(real);
-    let text: string;
+    const absolute = path.resolve(file);
+    if (seen.has(absolute)) return;
+    seen.add(absolute);
+    let scanned: Scanned;
     try {
-      text = readFileSync(real, 'utf8');
+      scanned = scan(readFileSync(absolute, 'utf8'));
     } catch {
-      return; // emcc reports a missing file
+      return; // emcc reports a file it cannot read
     }
-    texts.set(real, text);
-    // A quick pass for includes; the full read comes once every typedef is known.
-    for (const m of text.matchAll(/^[ \t]*#[ \t]*include[ \t]*"([^"]+)"/gm)) {
-      const name = m[1]!;
-      const found = [path.dirname(real), ...includeDirs].map((d) => path.resolve(d, name)).find((f) => existsSync(f));
+    for (const name of scanned.includes) {
+      const found = [path.dirname(absolute), ...includeDirs].map((d) => path.resolve(d, name)).find((f) => existsSync(f));
       if (found && !found.startsWith(coreInclude + path.sep)) visit(found);
     }
-    files.push(real);
+    files.set(absolute, scanned);
   };
   sources.forEach(visit);
   const typedefs: Typedefs = new Map();
-  for (const file of files) readTypedefs(texts.get(file)!, typedefs);
+  for (const scanned of files.values()) readTypedefs(scanned, typedefs);
   const byName = new Map<string, Prototype>();
   const diagnostics: Diagnostic[] = [];
-  for (const file of files) {
+  for (const [file, scanned] of files) {
     const relative = path.relative(process.cwd(), file);
-    const info = readSource(relative.startsWith('..') || path.isAbsolute(relative) ? file : relative, texts.get(file)!, typedefs);
+    const info = readSource(relative.startsWith('..') || path.isAbsolute(relative) ? file : relative, scanned, typedefs);
     diagnostics.push(...info.diagnostics);
     for (const p of info.prototypes) {
       const known = byName.get(p.name);
@@ -222,59 +209,51 @@ function readPrototypes(sources: string[], includeDirs: string[], coreInclude: s
   }
   // Marked in a header, defined without the mark: exported all the same.
   for (const p of byName.values()) {
-    if (!p.defined) p.defined = sources.some((s) => definesFunction(texts.get(path.resolve(s)) ?? '', p.name));
+    if (!p.defined) {
+      p.defined = sources.some((s) => {
+        const scanned = files.get(path.resolve(s));
+        return scanned !== undefined && definesFunction(scanned, p.name);
+      });
+    }
   }
   return { prototypes: [...byName.values()], diagnostics };
 }
 
 /** The names of the WP_EXPORT functions the core defines (the runtime's wp_rt_*). */
-function coreExports(coreSources: string[]): string[] {
+function coreExports(sources: string[]): string[] {
   const names: string[] = [];
-  for (const file of coreSources) {
-    const info = readSource(file, readFileSync(file, 'utf8'), new Map());
+  for (const file of sources) {
+    const info = readSource(file, scan(readFileSync(file, 'utf8')), new Map());
     for (const p of info.prototypes) if (p.defined) names.push(p.name);
   }
   return names;
 }
 
+/** Builds the module; returns the exit code. Throws UsageError, CliError, and what fails unexpectedly. */
 function run(argv: string[]): number {
-  let o: Options | 'help';
-  try {
-    o = parseArgs(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    console.error(`wasmpool-cc: ${err.message}\nRun wasmpool-cc --help for the usage.`);
-    return 2;
-  }
+  const o = parseArgs(argv);
   if (o === 'help') {
     console.log(HELP);
     return 0;
   }
-  for (const file of o.sources) {
-    if (!existsSync(file)) {
-      console.error(`wasmpool-cc: ${file}: no such file`);
-      return 1;
-    }
-  }
+  for (const file of o.sources) if (!existsSync(file)) throw new CliError(`${file}: no such file`);
 
   const root = packageRoot();
-  const coreInclude = path.join(root, 'c', 'include');
-  const coreSources = readdirSync(path.join(root, 'c', 'src')).filter((f) => f.endsWith('.c')).sort().map((f) => path.join(root, 'c', 'src', f));
+  const core = coreSources(root);
 
-  const { prototypes, diagnostics } = readPrototypes(o.sources, o.includes, coreInclude);
+  const { prototypes, diagnostics } = readPrototypes(o.sources, o.includes, path.join(root, 'c', 'include'));
   for (const d of diagnostics) console.error(`${d.file}:${d.line}: ${d.level}: ${d.message}`);
   if (diagnostics.some((d) => d.level === 'error')) return 1;
   const exported = prototypes.filter((p) => p.defined);
   if (exported.length === 0) console.error('wasmpool-cc: warning: no function in the sources is marked WP_EXPORT, so the module has nothing to call');
 
-  const emcc = process.env.EMCC || findOnPath('emcc');
-  if (!emcc || !existsSync(emcc)) {
-    console.error(INSTALL_HINT);
-    return 1;
+  if (process.env.EMCC && !existsSync(process.env.EMCC)) {
+    throw new CliError(`EMCC=${process.env.EMCC}: no such file`, 'point EMCC at an emcc, or unset it to use the emcc on PATH');
   }
+  const emcc = process.env.EMCC || findOnPath('emcc');
+  if (!emcc) throw new CliError('needs Emscripten\'s emcc, which is not on PATH', INSTALL_HINT);
   if (realpathSync(emcc).startsWith('/usr/share/emscripten/') && !existsSync('/usr/share/nodejs/acorn')) {
-    console.error('wasmpool-cc: Debian\'s emcc needs the acorn Node module. As root, run:\n  apt-get install -y node-acorn');
-    return 1;
+    throw new CliError('Debian\'s emcc needs the acorn Node module', 'as root, run: apt-get install -y node-acorn');
   }
 
   // The table and the export list reach the module through a generated --pre-js.
@@ -289,27 +268,29 @@ function run(argv: string[]): number {
       `Module['wasmpoolSignatures'] = ${JSON.stringify(table)};`,
       '',
     ].join('\n'));
-    const names = [...coreExports(coreSources), ...exported.map((p) => p.name)];
+    const names = [...coreExports(core), ...exported.map((p) => p.name)];
     const args = [
       ...emccFlags(root, o, [...new Set(names)]),
       '--pre-js', preJs,
       ...o.includes.map((d) => `-I${d}`),
       ...o.defines,
       ...o.passthrough,
-      ...coreSources,
+      ...core,
       ...o.sources,
       ...o.objects,
       '-o', o.output,
     ];
     if (o.verbose) console.error(['emcc', ...args].map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' '));
-    mkdirSync(path.dirname(path.resolve(o.output)), { recursive: true });
+    const outDir = path.dirname(path.resolve(o.output));
+    try {
+      mkdirSync(outDir, { recursive: true });
+    } catch (err) {
+      throw new CliError(`cannot create the output directory ${outDir}: ${reason(err)}`);
+    }
     // Debian's emcc runs its JS optimiser with the system's Node modules (acorn).
     const nodePath = existsSync('/usr/share/nodejs') ? ['/usr/share/nodejs', process.env.NODE_PATH].filter(Boolean).join(path.delimiter) : process.env.NODE_PATH;
     const result = spawnSync(emcc, args, { stdio: 'inherit', env: { ...process.env, ...(nodePath ? { NODE_PATH: nodePath } : {}) } });
-    if (result.error) {
-      console.error(`wasmpool-cc: cannot run ${emcc}: ${result.error.message}`);
-      return 1;
-    }
+    if (result.error) throw new CliError(`cannot run ${emcc}: ${reason(result.error)}`);
     if (result.status !== 0) {
       console.error(`wasmpool-cc: emcc failed${result.signal ? ` (${result.signal})` : ` with exit code ${result.status}`}`);
       return result.status || 1;
@@ -319,13 +300,40 @@ function run(argv: string[]): number {
   }
 
   const moduleFile = path.basename(o.output);
-  const name = o.interfaceName ?? interfaceName(moduleFile.replace(/\.js$/, ''));
-  const dtsFile = o.output.replace(/\.js$/, '.d.ts');
-  const dts = writeDts(moduleFile, name, o.sources.map((s) => path.basename(s)), exported.map((p) => ({ name: p.name, doc: p.doc, signature: p.signature })));
-  writeFileSync(dtsFile, dts);
   const base = moduleFile.replace(/\.js$/, '');
+  const dts = writeDts(moduleFile, o.interfaceName ?? interfaceName(base), o.sources.map((s) => path.basename(s)), exported);
+  writeFileSync(o.output.replace(/\.js$/, '.d.ts'), dts);
   console.log(`wasmpool-cc: wrote ${path.join(path.dirname(o.output), `${base}.{js,wasm,worker.js,d.ts}`)}: ${exported.length} export(s)${exported.length ? `: ${exported.map((p) => p.name).join(', ')}` : ''}`);
   return 0;
 }
 
-process.exitCode = run(process.argv.slice(2));
+/** Why a system call failed, without Node's `CODE: ` prefix and `, syscall 'path'` suffix. */
+function reason(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  return /^[A-Z]+: ([^,]+), \w+ /.exec(err.message)?.[1] ?? err.message;
+}
+
+/** Runs the CLI: every failure ends as one line (and a hint) on stderr, never a stack trace. */
+function main(argv: string[]): number {
+  try {
+    return run(argv);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`wasmpool-cc: ${err.message}\nRun wasmpool-cc --help for the usage.`);
+      return 2;
+    }
+    if (err instanceof CliError) {
+      console.error(`wasmpool-cc: ${err.message}${err.hint ? `\n  ${err.hint}` : ''}`);
+      return 1;
+    }
+    // Unexpected: Node's own message names the file and the system call (`EACCES: permission
+    // denied, open 'out/kernels.d.ts'`). The stack is for --verbose (before --, which is emcc's).
+    const ours = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+    const verbose = ours.includes('-v') || ours.includes('--verbose');
+    console.error(`wasmpool-cc: ${err instanceof Error ? err.message : String(err)}`);
+    if (verbose && err instanceof Error && err.stack) console.error(err.stack);
+    return 1;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));
