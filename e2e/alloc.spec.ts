@@ -1,15 +1,11 @@
 // pool.alloc: buffers in wasm memory, passed to C by pointer with zero copies.
-import { expect, test } from './test';
+import { expect, openPool, test } from './test';
 
-test.beforeEach(async ({ page }) => {
-  await page.goto('/e2e/fixtures/pool.html');
-  await page.waitForFunction(() => (window as any).loaded === true);
-});
+test.beforeEach(({ page }) => openPool(page));
 
 test('a buffer is shared with C, survives memory growth, and is freed', async ({ page }) => {
   const r = await page.evaluate(async () => {
-    const { ThreadPoolManager } = (window as any).wasmpool;
-    const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2 });
+    const pool = window.makePool({ threads: 2 });
     let early = '';
     try {
       pool.alloc(Uint8Array, 4);
@@ -54,8 +50,7 @@ test('a buffer is shared with C, survives memory growth, and is freed', async ({
 
 test('the arena reports when it is full, and freed space is reused', async ({ page }) => {
   const r = await page.evaluate(async () => {
-    const { ThreadPoolManager } = (window as any).wasmpool;
-    const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2, allocBytes: 1 << 20 });
+    const pool = window.makePool({ threads: 2, allocBytes: 1 << 20 });
     await pool.ready();
     const a = pool.alloc(Uint8Array, 600_000);
     let full = '';

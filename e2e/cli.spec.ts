@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../demo/server.mjs';
 import { signatureTable } from './module-table';
-import { expect, test } from './test';
+import { expect, openPool, test } from './test';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cli = path.join(root, 'dist', 'wasmpool-cc.mjs');
@@ -258,14 +258,13 @@ test.describe('wasmpool-cc', () => {
     expect(compiled.code, compiled.stderr).toBe(0);
     // The page, wasmpool's dist/ and the compiled module, served with COOP/COEP.
     for (const f of ['wasmpool.mjs', 'wasmpool-host.js']) cpSync(path.join(root, 'dist', f), path.join(dir, 'dist', f));
-    mkdirSync(path.join(dir, 'fixtures'), { recursive: true });
-    cpSync(path.join(root, 'e2e', 'fixtures', 'pool.html'), path.join(dir, 'fixtures', 'pool.html'));
-    const server = await startServer({ port: 0, root: dir, dirs: ['dist', 'out', 'fixtures'] });
+    mkdirSync(path.join(dir, 'e2e', 'fixtures'), { recursive: true });
+    cpSync(path.join(root, 'e2e', 'fixtures', 'pool.html'), path.join(dir, 'e2e', 'fixtures', 'pool.html'));
+    const server = await startServer({ port: 0, root: dir, dirs: ['dist', 'out', 'e2e/fixtures'] });
     try {
-      await page.goto(`${server.url}/fixtures/pool.html`);
-      await page.waitForFunction(() => (window as any).loaded === true);
+      await openPool(page, server.url);
       const r = await page.evaluate(async () => {
-        const { ThreadPoolManager } = (window as any).wasmpool;
+        const { ThreadPoolManager } = window.wasmpool;
         const pool = new ThreadPoolManager({ module: new URL('/out/sample-kernels.js', location.href), threads: 2 });
         const xs = new Float32Array([1, 2, 3.5]);
         await pool.exports.scale(xs, 2);

@@ -1,16 +1,12 @@
 // Faults that do not come from a trap on a pool thread, and cancellations that must not
 // take the pool down: every promise still settles, and the next call gets a working pool.
-import { expect, test } from './test';
+import { expect, openPool, test } from './test';
 
-test.beforeEach(async ({ page }) => {
-  await page.goto('/e2e/fixtures/pool.html');
-  await page.waitForFunction(() => (window as any).loaded === true);
-});
+test.beforeEach(({ page }) => openPool(page));
 
 test('a call cancelled while still queued never starts, and the pool lives on', async ({ page }) => {
   const r = await page.evaluate(async () => {
-    const { ThreadPoolManager } = (window as any).wasmpool;
-    const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 1, cancelGraceMs: 200 });
+    const pool = window.makePool({ threads: 1, cancelGraceMs: 200 });
     await pool.ready();
     const busy = new AbortController();
     const first = pool.call('probe_wait_cancel', [], { signal: busy.signal }).then(() => 'resolved', (e: any) => e.code);
@@ -30,8 +26,7 @@ test('a call cancelled while still queued never starts, and the pool lives on', 
 
 test('a pool thread that ends with pthread_exit is a panic, not a hang', async ({ page }) => {
   const r = await page.evaluate(async () => {
-    const { ThreadPoolManager } = (window as any).wasmpool;
-    const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2 });
+    const pool = window.makePool({ threads: 2 });
     const error = await pool.call('probe_pthread_exit', []).then(() => null, (e: any) => ({ name: e.name, message: e.message }));
     const after = await pool.call('probe_add_f64', [1, 1]);
     await pool.shutdown();
@@ -44,8 +39,7 @@ test('a pool thread that ends with pthread_exit is a panic, not a hang', async (
 
 test('faults, restarts, idle stops and shutdown leak no worker', async ({ page }) => {
   const workersWhileRunning = await page.evaluate(async () => {
-    const { ThreadPoolManager } = (window as any).wasmpool;
-    const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2 });
+    const pool = window.makePool({ threads: 2 });
     await pool.ready();
     (window as any).leakPool = pool;
   }).then(() => page.workers().length);
@@ -54,11 +48,10 @@ test('faults, restarts, idle stops and shutdown leak no worker', async ({ page }
     for (const mode of [1, 5, 6]) await pool.call('crash_lab', [1, mode]).catch(() => {}); // panic, trap, oob
     await pool.call('probe_add_f64', [1, 1]);
     await pool.shutdown();
-    const { ThreadPoolManager } = (window as any).wasmpool;
-    const idle = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2, idleShutdownMs: 100 });
+    const idle = window.makePool({ threads: 2, idleShutdownMs: 100 });
     await idle.call('probe_add_f64', [1, 1]);
     await new Promise((r) => setTimeout(r, 400));
-    return (window as any).debugHost.hosts.length;
+    return window.debugHost.hosts.length;
   });
   expect(workersWhileRunning).toBeGreaterThan(0); // the count below can see the pool's workers
   expect(hosts).toBe(5); // four instances of the first pool, one of the second

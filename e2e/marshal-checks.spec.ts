@@ -5,11 +5,10 @@
 import type { Page } from '@playwright/test';
 import { ProgressThrottle } from '../ts/progress';
 import { serveWithTable } from './module-table';
-import { expect, test } from './test';
+import { expect, openPool, test } from './test';
 
 async function open(page: Page, base = ''): Promise<void> {
-  await page.goto(`${base}/e2e/fixtures/pool.html`);
-  await page.waitForFunction(() => (window as any).loaded === true);
+  await openPool(page, base);
   // Every call message the page posts to a host worker, and every unhandled rejection.
   await page.evaluate(() => {
     const w = window as any;
@@ -29,8 +28,7 @@ test.describe('returns is checked against what C returns', () => {
     test(`a contradicting returns is refused on the page, ${when}; nothing is sent`, async ({ page }) => {
       await open(page);
       const r = await page.evaluate(async (ready) => {
-        const { ThreadPoolManager } = (window as any).wasmpool;
-        const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2 });
+        const pool = window.makePool({ threads: 2 });
         if (ready) await pool.ready();
         const bytes = new Uint8Array([1, 2, 3]);
         const attempts: [string, unknown[], string][] = [
@@ -74,8 +72,7 @@ test.describe('returns is checked against what C returns', () => {
 test('integer arguments must fit their C parameter; floats take any number', async ({ page }) => {
   await open(page);
   const r = await page.evaluate(async () => {
-    const { ThreadPoolManager } = (window as any).wasmpool;
-    const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2 });
+    const pool = window.makePool({ threads: 2 });
     await pool.ready();
     const attempts: [string, unknown[]][] = [
       ['probe_log', [2 ** 31]],
@@ -131,8 +128,7 @@ test.describe('narrow integer and bool parameters', () => {
   test('300 for a uint8_t is refused, not wrapped to 44; a bool takes a boolean, 0 or 1', async ({ page }) => {
     await open(page, url());
     const r = await page.evaluate(async () => {
-      const { ThreadPoolManager } = (window as any).wasmpool;
-      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2 });
+      const pool = window.makePool({ threads: 2 });
       await pool.ready();
       const attempts: [string, unknown[]][] = [
         ['probe_log', [300]],
@@ -174,8 +170,7 @@ test.describe('the exports proxy', () => {
   test('probes (JSON.stringify, toJSON, constructor, valueOf, toString, symbols) get undefined and make no call', async ({ page }) => {
     await open(page);
     const r = await page.evaluate(async () => {
-      const { ThreadPoolManager } = (window as any).wasmpool;
-      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2 });
+      const pool = window.makePool({ threads: 2 });
       const probe = (exports: any) => ({
         json: JSON.stringify(exports),
         nested: JSON.stringify({ exports }),
@@ -252,8 +247,7 @@ test.describe('progress', () => {
   test("sort_i32's onProgress never goes back", async ({ page }) => {
     await open(page);
     const r = await page.evaluate(async () => {
-      const { ThreadPoolManager } = (window as any).wasmpool;
-      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 4 });
+      const pool = window.makePool({ threads: 4 });
       const n = 2_000_000;
       const updates: [number, number][] = [];
       for (let round = 0; round < 3; round++) {

@@ -1,11 +1,8 @@
 // Bad options: the constructor throws a TypeError naming the option and what it accepts,
 // and starts nothing. Bad call options reject the call, and nothing reaches C.
-import { expect, test } from './test';
+import { expect, openPool, test } from './test';
 
-test.beforeEach(async ({ page }) => {
-  await page.goto('/e2e/fixtures/pool.html');
-  await page.waitForFunction(() => (window as any).loaded === true);
-});
+test.beforeEach(({ page }) => openPool(page));
 
 const BAD_POOL_OPTIONS: [string, Record<string, unknown>, RegExp][] = [
   ['no options', {}, /options\.module must be a URL/],
@@ -22,9 +19,9 @@ const BAD_POOL_OPTIONS: [string, Record<string, unknown>, RegExp][] = [
 
 test('each bad pool option throws a TypeError naming it, and starts nothing', async ({ page }) => {
   const results = await page.evaluate((cases) => {
-    const { ThreadPoolManager } = (window as any).wasmpool;
+    const { ThreadPoolManager } = window.wasmpool;
     return cases.map((options) => {
-      const full = Object.keys(options).length === 0 ? options : { module: (window as any).moduleUrl, ...options };
+      const full = Object.keys(options).length === 0 ? options : { module: window.moduleUrl, ...options };
       try {
         new ThreadPoolManager(full);
         return 'constructed';
@@ -37,13 +34,12 @@ test('each bad pool option throws a TypeError naming it, and starts nothing', as
     expect(results[i], what).toMatch(/^TypeError: /);
     expect(results[i], what).toMatch(expected);
   });
-  expect(await page.evaluate(() => (window as any).debugHost.hosts.length)).toBe(0);
+  expect(await page.evaluate(() => window.debugHost.hosts.length)).toBe(0);
 });
 
 test('bad call options reject the call with a TypeError naming the option', async ({ page }) => {
   const r = await page.evaluate(async () => {
-    const { ThreadPoolManager } = (window as any).wasmpool;
-    const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2 });
+    const pool = window.makePool({ threads: 2 });
     const attempts = [
       { timeoutMs: -5 },
       { timeoutMs: 2 ** 31 },

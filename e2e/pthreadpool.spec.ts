@@ -1,15 +1,11 @@
 // C written against google/pthreadpool's API runs unchanged on the pool in the browser:
 // matmul_f32 (c/kernels/matmul.c) tiles its output with pthreadpool_parallelize_2d_tile_2d.
-import { expect, test } from './test';
+import { expect, openPool, test } from './test';
 
-test.beforeEach(async ({ page }) => {
-  await page.goto('/e2e/fixtures/pool.html');
-  await page.waitForFunction(() => (window as any).loaded === true);
-});
+test.beforeEach(({ page }) => openPool(page));
 
 test('matmul_f32 through pthreadpool equals a serial reference bit for bit, on 1 and 2 threads', async ({ page }) => {
   const r = await page.evaluate(async () => {
-    const { ThreadPoolManager } = (window as any).wasmpool;
     // The contract's order of additions (kernels.h), in float arithmetic.
     const reference = (a: Float32Array, b: Float32Array, m: number, n: number, k: number) => {
       const c = new Float32Array(m * n);
@@ -27,7 +23,7 @@ test('matmul_f32 through pthreadpool equals a serial reference bit for bit, on 1
     const shapes = [[0, 0, 0], [1, 1, 1], [33, 65, 17], [100, 37, 200], [70, 130, 3]];
     const out: Record<string, number[]> = {};
     for (const threads of [1, 2]) {
-      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads });
+      const pool = window.makePool({ threads });
       out[threads] = [];
       for (const [m, n, k] of shapes) {
         const a = Float32Array.from({ length: m * k }, random);
@@ -46,8 +42,7 @@ test('matmul_f32 through pthreadpool equals a serial reference bit for bit, on 1
 
 test('matmul_f32 with a shape its buffers do not have panics naming the matrix', async ({ page }) => {
   const r = await page.evaluate(async () => {
-    const { ThreadPoolManager } = (window as any).wasmpool;
-    const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2 });
+    const pool = window.makePool({ threads: 2 });
     const error = await pool.exports.matmul_f32(new Float32Array(4), new Float32Array(5), new Float32Array(6), 2, 3, 2)
       .then(() => null, (e: any) => ({ name: e.name, panicMessage: e.panicMessage }));
     const c = new Float32Array(1);

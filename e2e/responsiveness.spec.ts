@@ -1,18 +1,14 @@
 // The page and the host never block: frames keep coming under load, the host keeps beating
 // and passing logs while C runs, and pools work from a user's own worker.
-import { expect, test } from './test';
+import { expect, openPool, test } from './test';
 
-test.beforeEach(async ({ page }) => {
-  await page.goto('/e2e/fixtures/pool.html');
-  await page.waitForFunction(() => (window as any).loaded === true);
-});
+test.beforeEach(({ page }) => openPool(page));
 
 test('1,000 calls while requestAnimationFrame runs: no frame gap over 50 ms', async ({ page }) => {
   const r = await page.evaluate(async () => {
-    const { ThreadPoolManager } = (window as any).wasmpool;
     // One pool thread: on this 2-core machine, a second one computing would take the core
     // the page's own thread needs, and the frame gaps would measure the OS, not wasmpool.
-    const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 1 });
+    const pool = window.makePool({ threads: 1 });
     await pool.ready();
     let last = performance.now();
     let worst = 0;
@@ -47,8 +43,7 @@ test('1,000 calls while requestAnimationFrame runs: no frame gap over 50 ms', as
 
 test('the host beats every heartbeatIntervalMs', async ({ page }) => {
   const beats = await page.evaluate(async () => {
-    const { ThreadPoolManager } = (window as any).wasmpool;
-    const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2, heartbeatIntervalMs: 100 });
+    const pool = window.makePool({ threads: 2, heartbeatIntervalMs: 100 });
     await pool.ready();
     let n = 0;
     pool.on('heartbeat', () => n++);
@@ -63,8 +58,7 @@ test('the host beats every heartbeatIntervalMs', async ({ page }) => {
 test('a 30 s call with heartbeatTimeoutMs 2000 is not a lost heartbeat', async ({ page }) => {
   test.setTimeout(60_000);
   const r = await page.evaluate(async () => {
-    const { ThreadPoolManager } = (window as any).wasmpool;
-    const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2, heartbeatTimeoutMs: 2000 });
+    const pool = window.makePool({ threads: 2, heartbeatTimeoutMs: 2000 });
     await pool.ready();
     let beats = 0;
     pool.on('heartbeat', () => beats++);
@@ -86,9 +80,8 @@ test('a 30 s call with heartbeatTimeoutMs 2000 is not a lost heartbeat', async (
 
 test('logs arrive while the host is busy', async ({ page }) => {
   const r = await page.evaluate(async () => {
-    const { ThreadPoolManager } = (window as any).wasmpool;
-    const { debugHost } = window as any;
-    const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, workerUrl: debugHost.url, threads: 2, heartbeatTimeoutMs: 10_000 });
+    const { debugHost } = window;
+    const pool = window.makePool({ workerUrl: debugHost.url, threads: 2, heartbeatTimeoutMs: 10_000 });
     await pool.ready();
     const t0 = performance.now();
     const arrivals: number[] = [];
@@ -113,7 +106,7 @@ test('a pool driven from inside a user\'s own Web Worker', async ({ page }) => {
     const reply = await new Promise<any>((resolve) => {
       worker.onmessage = (e) => resolve(e.data);
       worker.onerror = (e) => resolve({ error: e.message });
-      worker.postMessage({ moduleUrl: (window as any).moduleUrl });
+      worker.postMessage({ moduleUrl: window.moduleUrl });
     });
     worker.terminate();
     return reply;

@@ -5,9 +5,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from '@playwright/test';
 import { startServer } from '../demo/server.mjs';
-import { expect, test } from './test';
+import { expect, openPool, test } from './test';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -17,21 +16,12 @@ const CRASH = {
   stack_overflow: 7, infinite_loop: 8, cancellable_loop: 9, exit: 10,
 } as const;
 
-async function open(page: Page): Promise<string[]> {
-  const consoleLines: string[] = [];
-  page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
-  await page.goto('/e2e/fixtures/pool.html');
-  await page.waitForFunction(() => (window as any).loaded === true);
-  return consoleLines;
-}
-
 test.describe('start-up', () => {
   test('does nothing until the first call, then starts one host with its threads', async ({ page }) => {
-    await open(page);
+    await openPool(page);
     const result = await page.evaluate(async () => {
-      const { ThreadPoolManager } = (window as any).wasmpool;
-      const hosts = (window as any).debugHost.hosts;
-      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 3 });
+      const hosts = window.debugHost.hosts;
+      const pool = window.makePool({ threads: 3 });
       await new Promise((r) => setTimeout(r, 200));
       const hostsBefore = hosts.length;
       const stateBefore = pool.stats.state;
@@ -48,14 +38,13 @@ test.describe('start-up', () => {
   });
 
   test('the module is fetched and compiled once, not once per thread', async ({ page }) => {
-    await open(page);
+    await openPool(page);
     const wasmFetches: string[] = [];
     page.context().on('request', (request) => {
       if (request.url().endsWith('/dist/kernels.wasm')) wasmFetches.push(request.url());
     });
     const processed = await page.evaluate(async () => {
-      const { ThreadPoolManager } = (window as any).wasmpool;
-      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 4 });
+      const pool = window.makePool({ threads: 4 });
       const n = await pool.call('crash_lab', [3, 0]);
       await pool.shutdown();
       return n;
@@ -65,10 +54,9 @@ test.describe('start-up', () => {
   });
 
   test('threads defaults to navigator.hardwareConcurrency', async ({ page }) => {
-    await open(page);
+    await openPool(page);
     const r = await page.evaluate(async () => {
-      const { ThreadPoolManager } = (window as any).wasmpool;
-      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl });
+      const pool = window.makePool();
       await pool.ready();
       const threads = pool.stats.threads;
       const last = await pool.call('crash_lab', [threads - 1, 0]);
@@ -82,11 +70,9 @@ test.describe('start-up', () => {
   test('a page without cross-origin isolation gets CrossOriginIsolationError naming both headers', async ({ page }) => {
     const plain = await startServer({ port: 0, isolate: false });
     try {
-      await page.goto(`${plain.url}/e2e/fixtures/pool.html`);
-      await page.waitForFunction(() => (window as any).loaded === true);
+      await openPool(page, plain.url);
       const error = await page.evaluate(async () => {
-        const { ThreadPoolManager } = (window as any).wasmpool;
-        const pool = new ThreadPoolManager({ module: (window as any).moduleUrl });
+        const pool = window.makePool();
         try {
           await pool.call('probe_add_f64', [1, 2]);
           return null;
@@ -104,9 +90,9 @@ test.describe('start-up', () => {
   });
 
   test('a module that cannot load gets WorkerInitError with its URL and the cause', async ({ page }) => {
-    await open(page);
+    await openPool(page);
     const error = await page.evaluate(async () => {
-      const { ThreadPoolManager } = (window as any).wasmpool;
+      const { ThreadPoolManager } = window.wasmpool;
       const url = new URL('/dist/no-such-module.js', location.href).href;
       const pool = new ThreadPoolManager({ module: url });
       try {
@@ -152,10 +138,9 @@ test.describe('start-up', () => {
     ['a module script served as text/plain', '/e2e/fixtures/not-wasm/readme.txt', /cannot load|not a wasmpool module|MIME/i],
   ] as const) {
     test(`${what} gets WorkerInitError naming the URL`, async ({ page }) => {
-      await page.goto(`${broken!.url}/e2e/fixtures/pool.html`);
-      await page.waitForFunction(() => (window as any).loaded === true);
+      await openPool(page, broken!.url);
       const error = await page.evaluate(async (file) => {
-        const { ThreadPoolManager } = (window as any).wasmpool;
+        const { ThreadPoolManager } = window.wasmpool;
         const pool = new ThreadPoolManager({ module: new URL(file, location.href).href });
         return pool.ready().then(() => null, (e: any) => ({ name: e.name, message: e.message }));
       }, file);
@@ -168,10 +153,9 @@ test.describe('start-up', () => {
 
 test.describe('calls', () => {
   test('numbers, BigInt, strings in and out, and in-out typed arrays', async ({ page }) => {
-    await open(page);
+    await openPool(page);
     const r = await page.evaluate(async () => {
-      const { ThreadPoolManager } = (window as any).wasmpool;
-      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2 });
+      const pool = window.makePool({ threads: 2 });
       const bytes = new Uint8Array([1, 2, 3, 255]);
       const out = {
         f64: await pool.call('probe_add_f64', [1.5, 2.25]),
@@ -201,10 +185,9 @@ test.describe('calls', () => {
   });
 
   test('execute runs JS with wasm calls proxied to the pool, several at once', async ({ page }) => {
-    await open(page);
+    await openPool(page);
     const sums = await page.evaluate(async () => {
-      const { ThreadPoolManager } = (window as any).wasmpool;
-      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2 });
+      const pool = window.makePool({ threads: 2 });
       const job = (k: number) =>
         pool.execute(async (wasm: any) => {
           const a = await wasm.probe_add_f64(k, 1);
@@ -218,10 +201,9 @@ test.describe('calls', () => {
   });
 
   test('bad calls get SerializationError and nothing reaches C', async ({ page }) => {
-    await open(page);
+    await openPool(page);
     const errors = await page.evaluate(async () => {
-      const { ThreadPoolManager } = (window as any).wasmpool;
-      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2 });
+      const pool = window.makePool({ threads: 2 });
       const detached = new Uint8Array(8);
       structuredClone(detached.buffer, { transfer: [detached.buffer] });
       const attempts: [string, unknown[]][] = [
@@ -251,10 +233,9 @@ test.describe('calls', () => {
   });
 
   test('1,000 concurrent calls all resolve correctly', async ({ page }) => {
-    await open(page);
+    await openPool(page);
     const wrong = await page.evaluate(async () => {
-      const { ThreadPoolManager } = (window as any).wasmpool;
-      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 3 });
+      const pool = window.makePool({ threads: 3 });
       const results = await Promise.all(
         Array.from({ length: 1000 }, (_, i) => pool.call('sum_f64', [new Float64Array([i, i, 0.5])])),
       );
@@ -277,12 +258,11 @@ test.describe('panics are loud, fast and recoverable', () => {
     ['exit', /exit\(3\) called/],
   ] as const) {
     test(`${mode} on a pool thread: PanicError, the console line, others crash, next call works`, async ({ page }) => {
-      const consoleLines = await open(page);
+      const consoleLines = await openPool(page);
       const r = await page.evaluate(async (mode) => {
-        const { ThreadPoolManager } = (window as any).wasmpool;
         // The default heartbeat timeout: a dead thread does not stop the host's beats, so
         // only the thread's own report can reject the call.
-        const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 3 });
+        const pool = window.makePool({ threads: 3 });
         const logs: any[] = [];
         const events: string[] = [];
         pool.on('log', (record: any) => logs.push(record));
@@ -342,10 +322,9 @@ test.describe('panics are loud, fast and recoverable', () => {
   }
 
   test('a loop that checks wp_cancelled ends by cancellation and the pool lives on', async ({ page }) => {
-    await open(page);
+    await openPool(page);
     const r = await page.evaluate(async (mode) => {
-      const { ThreadPoolManager } = (window as any).wasmpool;
-      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2 });
+      const pool = window.makePool({ threads: 2 });
       await pool.ready();
       const controller = new AbortController();
       const call = pool.call('crash_lab', [1, mode], { signal: controller.signal });
@@ -361,10 +340,9 @@ test.describe('panics are loud, fast and recoverable', () => {
   });
 
   test('cancelling one call makes wp_cancelled true for that call only', async ({ page }) => {
-    await open(page);
+    await openPool(page);
     const r = await page.evaluate(async () => {
-      const { ThreadPoolManager } = (window as any).wasmpool;
-      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2 });
+      const pool = window.makePool({ threads: 2 });
       await pool.ready();
       const first = new AbortController();
       const second = new AbortController();
@@ -390,10 +368,9 @@ test.describe('panics are loud, fast and recoverable', () => {
   });
 
   test('a loop that never checks wp_cancelled is killed by its timeout and the pool restarts', async ({ page }) => {
-    await open(page);
+    await openPool(page);
     const r = await page.evaluate(async (mode) => {
-      const { ThreadPoolManager } = (window as any).wasmpool;
-      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2, cancelGraceMs: 200 });
+      const pool = window.makePool({ threads: 2, cancelGraceMs: 200 });
       await pool.ready();
       const code = await pool.call('crash_lab', [1, mode], { timeoutMs: 300 }).then(() => 'resolved', (e: any) => e.code);
       await new Promise((r) => setTimeout(r, 500));
@@ -408,10 +385,9 @@ test.describe('panics are loud, fast and recoverable', () => {
 
 test.describe('logs', () => {
   test('wp_log, printf and fprintf(stderr) reach the console and on("log"), in order, tagged', async ({ page }) => {
-    const consoleLines = await open(page);
+    const consoleLines = await openPool(page);
     const records = await page.evaluate(async () => {
-      const { ThreadPoolManager } = (window as any).wasmpool;
-      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2 });
+      const pool = window.makePool({ threads: 2 });
       const logs: any[] = [];
       pool.on('log', (r: any) => logs.push(r));
       await pool.call('probe_log', [3]);
@@ -435,10 +411,9 @@ test.describe('logs', () => {
   });
 
   test('lines from several threads at once keep each thread\'s order', async ({ page }) => {
-    const consoleLines = await open(page);
+    const consoleLines = await openPool(page);
     const records = await page.evaluate(async () => {
-      const { ThreadPoolManager } = (window as any).wasmpool;
-      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2 });
+      const pool = window.makePool({ threads: 2 });
       const logs: any[] = [];
       pool.on('log', (r: any) => logs.push(r));
       await pool.ready();
@@ -463,13 +438,10 @@ test.describe('logs', () => {
 
 test.describe('heartbeats', () => {
   test('a wedged host is detected, pending calls get HeartbeatLostError, the next call restarts', async ({ page }) => {
-    const consoleLines = await open(page);
+    const consoleLines = await openPool(page);
     const r = await page.evaluate(async () => {
-      const { ThreadPoolManager } = (window as any).wasmpool;
-      const { debugHost } = window as any;
-      const pool = new ThreadPoolManager({
-        module: (window as any).moduleUrl, workerUrl: debugHost.url, threads: 2, heartbeatIntervalMs: 50, heartbeatTimeoutMs: 400,
-      });
+      const { debugHost } = window;
+      const pool = window.makePool({ workerUrl: debugHost.url, threads: 2, heartbeatIntervalMs: 50, heartbeatTimeoutMs: 400 });
       await pool.ready();
       const pending = pool.call('probe_wait_cancel', []).then(() => 'resolved', (e: any) => e.code);
       debugHost.wedge(3000);
@@ -484,11 +456,10 @@ test.describe('heartbeats', () => {
   });
 
   test('the shipped host has no wedge: the debug hook is only in the test build', async ({ page }) => {
-    await open(page);
+    await openPool(page);
     const r = await page.evaluate(async () => {
-      const { ThreadPoolManager } = (window as any).wasmpool;
-      const { debugHost } = window as any;
-      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2, heartbeatIntervalMs: 50, heartbeatTimeoutMs: 400 });
+      const { debugHost } = window;
+      const pool = window.makePool({ threads: 2, heartbeatIntervalMs: 50, heartbeatTimeoutMs: 400 });
       await pool.ready();
       debugHost.wedge(3000); // would stop the beats for 3 s, were the hook there
       await new Promise((r) => setTimeout(r, 1000));
@@ -504,10 +475,9 @@ test.describe('heartbeats', () => {
   });
 
   test('a long call is not taken for a lost heartbeat', async ({ page }) => {
-    await open(page);
+    await openPool(page);
     const r = await page.evaluate(async () => {
-      const { ThreadPoolManager } = (window as any).wasmpool;
-      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2, heartbeatTimeoutMs: 500 });
+      const pool = window.makePool({ threads: 2, heartbeatTimeoutMs: 500 });
       await pool.ready();
       const controller = new AbortController();
       const call = pool.call('probe_wait_cancel', [], { signal: controller.signal }).then(() => 'resolved', (e: any) => e.code);
@@ -524,10 +494,9 @@ test.describe('heartbeats', () => {
 
 test.describe('lifecycle', () => {
   test('idle shutdown frees the host; the next call starts again', async ({ page }) => {
-    await open(page);
+    await openPool(page);
     const r = await page.evaluate(async () => {
-      const { ThreadPoolManager } = (window as any).wasmpool;
-      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2, idleShutdownMs: 200 });
+      const pool = window.makePool({ threads: 2, idleShutdownMs: 200 });
       const first = await pool.call('probe_add_f64', [1, 2]);
       await new Promise((r) => setTimeout(r, 500));
       const idle = pool.stats.state;
@@ -539,10 +508,9 @@ test.describe('lifecycle', () => {
   });
 
   test('an idle-stopped pool has no host left: its beats stop and its worker is gone', async ({ page }) => {
-    await open(page);
+    await openPool(page);
     const r = await page.evaluate(async () => {
-      const { ThreadPoolManager } = (window as any).wasmpool;
-      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2, idleShutdownMs: 200, heartbeatIntervalMs: 50 });
+      const pool = window.makePool({ threads: 2, idleShutdownMs: 200, heartbeatIntervalMs: 50 });
       let beats = 0;
       pool.on('heartbeat', () => beats++);
       await pool.call('probe_add_f64', [1, 2]);
@@ -560,10 +528,9 @@ test.describe('lifecycle', () => {
   });
 
   test('idleShutdownMs: 0 keeps the pool running', async ({ page }) => {
-    await open(page);
+    await openPool(page);
     const r = await page.evaluate(async () => {
-      const { ThreadPoolManager } = (window as any).wasmpool;
-      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2, idleShutdownMs: 0, heartbeatIntervalMs: 50 });
+      const pool = window.makePool({ threads: 2, idleShutdownMs: 0, heartbeatIntervalMs: 50 });
       let beats = 0;
       await pool.call('probe_add_f64', [1, 2]);
       pool.on('heartbeat', () => beats++);
@@ -576,10 +543,9 @@ test.describe('lifecycle', () => {
   });
 
   test('the pool\'s timeoutMs applies to every call that gives none', async ({ page }) => {
-    await open(page);
+    await openPool(page);
     const r = await page.evaluate(async () => {
-      const { ThreadPoolManager } = (window as any).wasmpool;
-      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2, timeoutMs: 300 });
+      const pool = window.makePool({ threads: 2, timeoutMs: 300 });
       const quick = await pool.call('probe_add_f64', [1, 2]);
       const slow = await pool.call('probe_wait_cancel', []).then(() => 'resolved', (e: any) => `${e.name} ${e.code}`);
       const overridden = await pool.call('probe_log_slowly', [1, 500], { timeoutMs: 5000 }).then(() => 'resolved', (e: any) => e.code);
@@ -592,25 +558,23 @@ test.describe('lifecycle', () => {
   });
 
   test('shutdown rejects pending calls, is idempotent, and later calls reject', async ({ page }) => {
-    await open(page);
+    await openPool(page);
     const r = await page.evaluate(async () => {
-      const { ThreadPoolManager } = (window as any).wasmpool;
-      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2 });
+      const pool = window.makePool({ threads: 2 });
       await pool.ready();
       const pending = pool.call('probe_wait_cancel', []).then(() => 'resolved', (e: any) => e.code);
       await pool.shutdown();
       await pool.shutdown();
       const later = await pool.call('probe_add_f64', [1, 1]).then(() => 'resolved', (e: any) => e.code);
-      return { pending: await pending, later, state: pool.stats.state, hosts: (window as any).debugHost.hosts.length };
+      return { pending: await pending, later, state: pool.stats.state, hosts: window.debugHost.hosts.length };
     });
     expect(r).toEqual({ pending: 'POOL_SHUTDOWN', later: 'POOL_SHUTDOWN', state: 'shut-down', hosts: 1 });
   });
 
   test('more than maxPending calls get PoolBusyError', async ({ page }) => {
-    await open(page);
+    await openPool(page);
     const codes = await page.evaluate(async () => {
-      const { ThreadPoolManager } = (window as any).wasmpool;
-      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2, maxPending: 2 });
+      const pool = window.makePool({ threads: 2, maxPending: 2 });
       const calls = [1, 2, 3].map((k) => pool.call('probe_add_f64', [k, 0]).then((v: number) => v, (e: any) => e.code));
       const out = await Promise.all(calls);
       const { completed, pending } = pool.stats;
@@ -621,11 +585,10 @@ test.describe('lifecycle', () => {
   });
 
   test('progress reaches onProgress, at most 60 updates a second', async ({ page }) => {
-    await open(page);
+    await openPool(page);
     const r = await page.evaluate(async () => {
-      const { ThreadPoolManager } = (window as any).wasmpool;
       // Four threads report at once, so reports arrive faster than 60 a second.
-      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 4 });
+      const pool = window.makePool({ threads: 4 });
       await pool.ready();
       const n = 4_000_000;
       const xs = new Int32Array(n).map((_, i) => (i * 2654435761) | 0);
@@ -647,8 +610,8 @@ test.describe('lifecycle', () => {
   });
 
   test('supported() reports what this browser offers', async ({ page }) => {
-    await open(page);
-    const s = await page.evaluate(() => (window as any).wasmpool.ThreadPoolManager.supported());
+    await openPool(page);
+    const s = await page.evaluate(() => window.wasmpool.ThreadPoolManager.supported());
     expect(s).toMatchObject({ crossOriginIsolated: true, sharedArrayBuffer: true, nestedWorkers: true, atomicsWaitAsync: true });
   });
 });

@@ -1,20 +1,13 @@
 // The signature table that wasmpool-cc embeds in dist/kernels.js, at run time: results read
 // as C declares them, const arrays copied in only, arguments checked against the C
 // parameters; and a module without a table behaves as before.
-import type { Page } from '@playwright/test';
 import { serveWithTable } from './module-table';
-import { expect, test } from './test';
-
-async function open(page: Page, base = ''): Promise<void> {
-  await page.goto(`${base}/e2e/fixtures/pool.html`);
-  await page.waitForFunction(() => (window as any).loaded === true);
-}
+import { expect, openPool, test } from './test';
 
 test('results come back as C declares them: unsigned, bigint, string, without `returns`', async ({ page }) => {
-  await open(page);
+  await openPool(page);
   const r = await page.evaluate(async () => {
-    const { ThreadPoolManager } = (window as any).wasmpool;
-    const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2 });
+    const pool = window.makePool({ threads: 2 });
     const crc = await pool.exports.crc32(new TextEncoder().encode('123456789'));
     const i64 = await pool.call('probe_add_i64', [2n ** 40n, 5n]);
     const i64FromNumbers = await pool.exports.probe_add_i64(2, 3);
@@ -46,10 +39,9 @@ test('results come back as C declares them: unsigned, bigint, string, without `r
 });
 
 test('an array behind a const pointer is copied in only; a non-const one is copied back', async ({ page }) => {
-  await open(page);
+  await openPool(page);
   const r = await page.evaluate(async () => {
-    const { ThreadPoolManager } = (window as any).wasmpool;
-    const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2 });
+    const pool = window.makePool({ threads: 2 });
     await pool.ready(); // so each call's arrays are copied the moment it is made
     // crc32(const uint8_t *data, size_t len): the page writes into data after the copy went
     // out; a copy back would undo that write.
@@ -82,10 +74,9 @@ test('an array behind a const pointer is copied in only; a non-const one is copi
 });
 
 test('arguments are checked against the C parameters; nothing reaches C', async ({ page }) => {
-  await open(page);
+  await openPool(page);
   const r = await page.evaluate(async () => {
-    const { ThreadPoolManager } = (window as any).wasmpool;
-    const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2 });
+    const pool = window.makePool({ threads: 2 });
     await pool.ready();
     const attempts: [string, unknown[]][] = [
       ['sum_f64', [new Float32Array(2)]],
@@ -120,10 +111,9 @@ test.describe('a module without a signature table', () => {
   const url = serveWithTable(() => undefined);
 
   test('keeps the untyped behaviour: C numbers as numbers, every array copied back', async ({ page }) => {
-    await open(page, url());
+    await openPool(page, url());
     const r = await page.evaluate(async () => {
-      const { ThreadPoolManager } = (window as any).wasmpool;
-      const pool = new ThreadPoolManager({ module: (window as any).moduleUrl, threads: 2 });
+      const pool = window.makePool({ threads: 2 });
       await pool.ready();
       const crc = await pool.exports.crc32(new TextEncoder().encode('123456789'));
       const data = new TextEncoder().encode('123456789');
