@@ -33,7 +33,8 @@ const p95 = (xs) => sorted(xs)[Math.ceil(0.95 * xs.length) - 1]; // nearest rank
 
 const time = (ms) => (ms < 1 ? `${(ms * 1000).toFixed(1)} us` : `${ms.toFixed(1)} ms`);
 const rate = (perSecond) => `${(perSecond / 1000).toFixed(1)} k/s`;
-const x = (v) => `${v.toFixed(v < 100 ? 2 : 0)}x`;
+// Truncated, not rounded: a 1.897x must not print as the 1.90x goal it missed.
+const x = (v) => (v < 100 ? `${(Math.floor(v * 100 + 1e-9) / 100).toFixed(2)}x` : `${Math.floor(v)}x`);
 const mark = (ok) => (ok ? 'met' : 'NOT MET');
 function row(metric, wasmpool, baseline, ratio, goal) {
   console.log(`${metric.padEnd(38)} | ${wasmpool.padEnd(10)} | ${baseline.padEnd(10)} | ${ratio.padEnd(6)} | ${goal}`.trimEnd());
