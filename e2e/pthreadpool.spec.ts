@@ -53,3 +53,18 @@ test('matmul_f32 with a shape its buffers do not have panics naming the matrix',
   expect(r.error).toEqual({ name: 'PanicError', panicMessage: expect.stringContaining('matmul_f32: b has 5 elements but a 2 x 3 matrix needs 6') });
   expect(r.after).toEqual([6]);
 });
+
+test('DISABLE_DENORMALS changes nothing in wasm, which has no flush-to-zero mode: denormals are kept', async ({ page }) => {
+  const r = await page.evaluate(async () => {
+    const pool = window.makePool({ threads: 2 });
+    const tiny = new Float32Array(64).fill(1e-20);
+    const c = new Float32Array(64 * 64);
+    await pool.exports.matmul_f32(tiny, tiny, c, 64, 64, 1);
+    await pool.shutdown();
+    const want = Math.fround(Math.fround(1e-20) * Math.fround(1e-20));
+    return { want, differ: c.filter((x) => x !== want).length };
+  });
+  expect(r.want).toBeGreaterThan(0);
+  expect(r.want).toBeLessThan(1.17549435e-38); // a denormal float
+  expect(r.differ).toBe(0);
+});

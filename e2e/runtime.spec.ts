@@ -391,7 +391,11 @@ test.describe('logs', () => {
       const logs: any[] = [];
       pool.on('log', (r: any) => logs.push(r));
       await pool.call('probe_log', [3]);
-      await new Promise((r) => setTimeout(r, 100));
+      // The lines travel on the thread's own port and may trail the result.
+      for (const until = performance.now() + 5000; logs.length < 9 && performance.now() < until;) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await new Promise((r) => setTimeout(r, 50)); // room for a tenth line, which must not come
       await pool.shutdown();
       return logs;
     });
@@ -407,7 +411,7 @@ test.describe('logs', () => {
       expect(typeof r.time).toBe('number');
     }
     expect(records.map((r: any) => r.level)).toEqual([...Array(6).fill('log'), ...Array(3).fill('error')]);
-    expect(consoleLines.some((l) => l.includes(`[wasmpool thread ${thread}] probe printf 1`))).toBe(true);
+    await expect.poll(() => consoleLines.some((l) => l.includes(`[wasmpool thread ${thread}] probe printf 1`))).toBe(true);
   });
 
   test('lines from several threads at once keep each thread\'s order', async ({ page }) => {
@@ -419,8 +423,13 @@ test.describe('logs', () => {
       await pool.ready();
       // Two calls at once, each logging for a while: one runs on each thread.
       await Promise.all([pool.call('probe_log_slowly', [8, 20]), pool.call('probe_log_slowly', [8, 20])]);
+      // Lines travel on each thread's own port, not with the result: the last may trail it.
+      const slow = () => logs.filter((r) => r.text.startsWith('slow line'));
+      for (const until = performance.now() + 5000; slow().length < 16 && performance.now() < until;) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
       await pool.shutdown();
-      return logs.filter((r) => r.text.startsWith('slow line'));
+      return slow();
     });
     const threads = [...new Set(records.map((r: any) => r.thread))].sort();
     expect(threads).toEqual([0, 1]);
@@ -430,8 +439,9 @@ test.describe('logs', () => {
       expect(mine.map((r: any) => r.text)).toEqual(lines);
       const times = mine.map((r: any) => r.time);
       expect(times).toEqual([...times].sort((a, b) => a - b));
-      const printed = consoleLines.filter((l) => l.includes(`[wasmpool thread ${thread}] slow line`));
-      expect(printed.map((l) => l.slice(l.indexOf('slow line')))).toEqual(lines);
+      const printed = () => consoleLines.filter((l) => l.includes(`[wasmpool thread ${thread}] slow line`));
+      // Playwright hands console events to the test asynchronously.
+      await expect.poll(() => printed().map((l) => l.slice(l.indexOf('slow line')))).toEqual(lines);
     }
   });
 });

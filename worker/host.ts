@@ -259,6 +259,22 @@ function writeArgs(call: number, args: WireArg[], out: Marshalled): void {
 
 class OutOfMemory extends RangeError {}
 
+/** Export names, written into wasm memory once each (a module has a few) and kept for the
+ * instance's life: a call only points at its name. */
+const names = new Map<string, number>();
+function nameOf(name: string): number {
+  let ptr = names.get(name);
+  if (ptr === undefined) {
+    const bytes = utf8.encode(name);
+    ptr = wasm!._malloc(bytes.length + 1);
+    if (!ptr) throw new OutOfMemory(`out of wasm memory for the name ${name}`);
+    new Uint8Array(memory()).set(bytes, ptr);
+    new Uint8Array(memory())[ptr + bytes.length] = 0;
+    names.set(name, ptr);
+  }
+  return ptr;
+}
+
 function allocate(out: Marshalled, bytes: number): number {
   const ptr = wasm!._malloc(bytes);
   if (!ptr) throw new OutOfMemory(`out of wasm memory allocating ${bytes} bytes`);
@@ -277,12 +293,9 @@ function call(message: CallMessage): void {
   const ptr = w._wp_rt_call_new(message.args.length);
   if (!ptr) return fail('out of wasm memory');
   try {
-    const name = utf8.encode(message.name);
-    const namePtr = allocate(marshalled, name.length + 1);
-    new Uint8Array(memory()).set([...name, 0], namePtr);
     const heap = i32();
     heap[(ptr + CALL.id) >> 2] = message.id;
-    heap[(ptr + CALL.name) >> 2] = namePtr;
+    heap[(ptr + CALL.name) >> 2] = nameOf(message.name);
     heap[(ptr + CALL.returns) >> 2] = RETURNS[message.returns];
     writeArgs(ptr, message.args, marshalled);
   } catch (error) {

@@ -4,15 +4,19 @@
 // Field offsets of struct wp_call / wp_arg: c/src/runtime_wasm.h.
 
 mergeInto(LibraryManager.library, {
-  $wasmpool__postset: 'wasmpool.init();',
   $wasmpool: {
-    init: function () {},
     heap: function (Type) { return new Type(wasmMemory.buffer); },
     // TextDecoder refuses views of a SharedArrayBuffer: copy the bytes out first.
     text: function (ptr) {
       var bytes = new Uint8Array(wasmMemory.buffer, ptr);
       var end = bytes.indexOf(0);
       return new TextDecoder().decode(bytes.slice(0, end < 0 ? bytes.length : end));
+    },
+    // The host writes each export's name into memory once and reuses it (worker/host.ts
+    // nameOf), so a name is decoded once per thread, not once per call.
+    names: {},
+    exportName: function (ptr) {
+      return wasmpool.names[ptr] || (wasmpool.names[ptr] = wasmpool.text(ptr));
     },
   },
 
@@ -39,7 +43,7 @@ mergeInto(LibraryManager.library, {
   wp_js_invoke__deps: ['$wasmpool'],
   wp_js_invoke: function (call) {
     var i32 = wasmpool.heap(Int32Array), f64 = wasmpool.heap(Float64Array), i64 = wasmpool.heap(BigInt64Array);
-    var name = wasmpool.text(i32[(call + 12) >> 2]);
+    var name = wasmpool.exportName(i32[(call + 12) >> 2]);
     var nargs = i32[(call + 16) >> 2], argp = i32[(call + 20) >> 2], returns = i32[(call + 24) >> 2];
     var args = [];
     for (var i = 0; i < nargs; i++) {

@@ -69,9 +69,10 @@ WP_EXPORT void sort_i32(int32_t *xs, size_t len);
 
 /* c = a b for row-major float matrices: a is m x k, b is k x n, c is m x n, each len its
  * element count. Tile-parallel through the pthreadpool API (pthreadpool_parallelize_2d_tile_2d
- * on a pthreadpool_create(0) handle), with denormals flushed as XNNPACK asks; each element
- * sums its k products in order p = 0 .. k-1. Panics unless m, n, k >= 0 and every len
- * matches its shape. */
+ * on a pthreadpool_create(0) handle) with PTHREADPOOL_FLAG_DISABLE_DENORMALS, as XNNPACK
+ * asks: where the CPU can (x86 natively) denormal inputs and results are flushed to zero;
+ * WebAssembly has no such mode and keeps them. Each element sums its k products in order
+ * p = 0 .. k-1, in float. Panics unless m, n, k >= 0 and every len matches its shape. */
 WP_EXPORT void matmul_f32(const float *a, size_t a_len, const float *b, size_t b_len, float *c,
                           size_t c_len, int m, int n, int k);
 

@@ -9,7 +9,8 @@
 
 #include "kernels.h"
 
-/* Output tiles: 32 rows by 64 columns keeps a tile's B panel and C block in cache. */
+/* Output tiles of 32 rows by 64 columns: a tile's C block (8 KiB) stays in L1 while the
+ * rows of B it reads stream through. */
 #define TILE_ROWS 32
 #define TILE_COLS 64
 
@@ -49,8 +50,10 @@ WP_EXPORT void matmul_f32(const float *a, size_t a_len, const float *b, size_t b
   check_matrix("b", b_len, k, n);
   check_matrix("c", c_len, m, n);
   struct matmul ctx = {a, b, c, (size_t)n, (size_t)k};
-  /* One handle per call, as a library built on pthreadpool would hold one: creating it
-   * starts no threads (the pool's own run the loop), and 0 asks for all of them. */
+  /* A handle for the call; 0 asks for all the pool's threads. Where the core already runs
+   * (always in the browser, and natively after wp_start) creating it starts no thread: the
+   * core's own threads run the loop. A native program that never called wp_start would
+   * start and stop threads here on every call; call wp_start first. */
   pthreadpool_t pool = pthreadpool_create(0);
   pthreadpool_parallelize_2d_tile_2d(pool, tile, &ctx, (size_t)m, (size_t)n, TILE_ROWS, TILE_COLS,
                                      PTHREADPOOL_FLAG_DISABLE_DENORMALS);

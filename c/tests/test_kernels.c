@@ -436,6 +436,24 @@ static void matmul_f32_matches_serial_reference(void) {
   }
 }
 
+/* DISABLE_DENORMALS reaches the threads that run the tiles: 1e-20 * 1e-20 is a denormal
+ * float, flushed to zero on x86 and kept elsewhere (kernels.h). */
+static void matmul_f32_flushes_denormals_where_the_cpu_can(void) {
+  float a[64], b[64], c[64 * 64];
+  for (int i = 0; i < 64; i++) a[i] = b[i] = 1e-20f;
+  matmul_f32(a, 64, b, 64, c, 64 * 64, 64, 64, 1);
+#if defined(__SSE__)
+  const float want = 0.0f;
+#else
+  const float want = 1e-20f * 1e-20f;
+#endif
+  size_t bad = 0;
+  for (int i = 0; i < 64 * 64; i++) bad += c[i] != want;
+  CHECK(bad == 0, "%zu of 4096 elements are not %g (c[0] = %g)", bad, (double)want, (double)c[0]);
+  volatile float x = 1e-20f;
+  CHECK(x * x != 0.0f, "denormals stayed flushed on the caller after the call");
+}
+
 /* ------------------------------------------------------------------ crash_lab ---- */
 
 static void crash_lab_none_returns_a_positive_count(void) {
@@ -481,6 +499,7 @@ int main(void) {
   RUN(sum_f64_identical_for_any_thread_count);
   RUN(sort_i32_matches_qsort);
   RUN(matmul_f32_matches_serial_reference);
+  RUN(matmul_f32_flushes_denormals_where_the_cpu_can);
   RUN(crash_lab_none_returns_a_positive_count);
   RUN(crash_lab_rejects_bad_arguments);
   wp_stop();
