@@ -446,6 +446,26 @@ test.describe('logs', () => {
   });
 });
 
+test.describe('log lines in flight', () => {
+  test('lines written just before a call returns survive a shutdown right after it', async ({ page }) => {
+    await openPool(page);
+    const counts = await page.evaluate(async () => {
+      const out: number[] = [];
+      for (let round = 0; round < 10; round++) {
+        const pool = window.makePool({ threads: 2 });
+        let lines = 0;
+        pool.on('log', () => lines++);
+        await pool.call('probe_log', [20]); // 60 lines, the last written as C returns
+        await pool.shutdown();
+        await new Promise((r) => setTimeout(r, 300)); // past the ports' drain
+        out.push(lines);
+      }
+      return out;
+    });
+    expect(counts).toEqual(Array(10).fill(60));
+  });
+});
+
 test.describe('heartbeats', () => {
   test('a wedged host is detected, pending calls get HeartbeatLostError, the next call restarts', async ({ page }) => {
     const consoleLines = await openPool(page);

@@ -23,6 +23,9 @@ import type {
 const FIRST_BEAT_TIMEOUT_MS = 10_000;
 /** How long a host may take from its script to ready: compiling a large module included. */
 const START_TIMEOUT_MS = 60_000;
+/** How long the ports of an ended instance stay open, so that log lines its threads wrote
+ * before the end, still in flight, reach the page. A line may trail its call's result. */
+const LOG_DRAIN_MS = 200;
 
 export interface InstanceConfig {
   /** options.workerUrl, absolute; undefined for the host script beside wasmpool's own. */
@@ -36,7 +39,8 @@ export interface InstanceConfig {
   allocBytes: number;
 }
 
-/** What an instance tells the manager. Nothing is told after `terminate()`. */
+/** What an instance tells the manager. Nothing is told after `terminate()`, except the log
+ * lines its threads wrote before it ended that were still on their way (LOG_DRAIN_MS). */
 export interface InstanceListener {
   /** A call's result or error, from the host. */
   reply(message: ResultMessage | CallErrorMessage): void;
@@ -200,10 +204,14 @@ export class HostInstance {
     this.memory = null;
     this.arena = null;
     this.#worker = null;
-    for (const port of this.#ports) {
-      port.onmessage = null;
-      port.close();
+    const ports = this.#ports;
+    for (const port of ports) {
+      port.onmessage = (event) => {
+        const message = event.data as FromThread | null;
+        if (message?.type === 'wasmpool:log') this.#listener.thread(message);
+      };
     }
+    setTimeout(() => ports.forEach((port) => { port.onmessage = null; port.close(); }), LOG_DRAIN_MS);
     this.#ports = [];
     return settle;
   }
