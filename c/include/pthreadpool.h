@@ -1,8 +1,8 @@
 /*
  * pthreadpool.h — google/pthreadpool's public C API on the wasmpool core: C code written for
  * pthreadpool builds and runs unchanged, natively and in the browser. Every function and task
- * type has pthreadpool's exact signature. Not here: pthreadpool_create_v2 and its executors,
- * and the C++ functor overloads.
+ * type has pthreadpool's exact signature. Not here: pthreadpool_create_v2, its executors and
+ * pthreadpool_update_executor, and the C++ functor overloads.
  *
  * Every loop is documented by the sequential loop it replaces. When a loop returns, every
  * item has been processed. A NULL pool, or a pool of one thread, runs the loop serially on
@@ -24,8 +24,9 @@
  * The _dynamic loops let the pool choose how much of each tiled dimension one call covers:
  * a call gets a start that is a multiple of the tile and a count that is a multiple of the
  * tile, except where the count reaches the end of the range. The pool cuts a few such
- * chunks per thread, so calls are few and the threads stay balanced; a NULL or one-thread
- * pool makes one call per index of the untiled dimensions.
+ * chunks per thread, so calls are few and the threads stay balanced. A loop that runs
+ * serially (a NULL or one-thread pool, or a call from a task into a pool held by another
+ * call) makes one call per index of the untiled dimensions.
  *
  * PTHREADPOOL_FLAG_DISABLE_DENORMALS applies to the loop it is passed to, on every thread
  * that runs its items; a loop without it runs its items in the denormal mode of the thread
@@ -121,6 +122,10 @@ typedef void (*pthreadpool_task_3d_tile_1d_dynamic_with_id_with_thread_t)(void *
 #define PTHREADPOOL_FLAG_DISABLE_DENORMALS 0x00000001
 /* After this loop, idle workers sleep at once instead of polling for the next loop. */
 #define PTHREADPOOL_FLAG_YIELD_WORKERS 0x00000002
+/* Upstream: executor threads go back to their executor at once instead of spinning first.
+ * Here, where the core's workers spin and then sleep by themselves, the same as
+ * PTHREADPOOL_FLAG_YIELD_WORKERS. */
+#define PTHREADPOOL_FLAG_DONT_SPIN_WORKERS 0x00000004
 
 #ifdef __cplusplus
 extern "C" {
@@ -141,8 +146,9 @@ size_t pthreadpool_set_threads_count(pthreadpool_t threadpool, size_t num_thread
 
 /* pthreadpool returns the threads it borrowed from an executor. A wasmpool pool borrows
  * none (its workers belong to the core and sleep by themselves soon after the last loop),
- * so this does nothing. */
-void pthreadpool_release_all_threads(struct pthreadpool *threadpool);
+ * so these do nothing. pthreadpool_release_executor_threads is upstream's newer name. */
+void pthreadpool_release_all_threads(pthreadpool_t threadpool);
+void pthreadpool_release_executor_threads(pthreadpool_t threadpool);
 
 /* Frees the pool (NULL is fine). No loop may be running on it. */
 void pthreadpool_destroy(pthreadpool_t threadpool);
@@ -405,6 +411,17 @@ void pthreadpool_parallelize_3d_tile_1d_with_uarch_with_thread(
  *   for (size_t i = 0; i < range_i; i++)
  *     for (size_t j = 0; j < range_j; j++)
  *       for (size_t k = 0; k < range_k; k += count_k)
+ *         function(context, i, j, k, count_k);
+ */
+void pthreadpool_parallelize_3d_tile_1d_dynamic(pthreadpool_t threadpool,
+                                                pthreadpool_task_3d_tile_1d_dynamic_t function,
+                                                void *context, size_t range_i, size_t range_j,
+                                                size_t range_k, size_t tile_k, uint32_t flags);
+
+/*
+ *   for (size_t i = 0; i < range_i; i++)
+ *     for (size_t j = 0; j < range_j; j++)
+ *       for (size_t k = 0; k < range_k; k += count_k)
  *         function(context, thread_id, i, j, k, count_k);
  */
 void pthreadpool_parallelize_3d_tile_1d_dynamic_with_thread(
@@ -655,15 +672,8 @@ void pthreadpool_parallelize_6d_tile_2d(pthreadpool_t threadpool,
 
 #ifndef PTHREADPOOL_NO_DEPRECATED_API
 
-/* pthreadpool's legacy API (NNPACK's): loops without flags; every dimension of a _tiled
- * loop is tiled, and the task gets each tile's extent after the indices:
- *
- *   pthreadpool_compute_2d_tiled:
- *     for (size_t i = 0; i < range_i; i += tile_i)
- *       for (size_t j = 0; j < range_j; j += tile_j)
- *         function(argument, i, j, min(range_i - i, tile_i), min(range_j - j, tile_j));
- *
- * pthreadpool_compute_1d and _2d are pthreadpool_parallelize_1d and _2d with no flags. */
+/* pthreadpool's legacy API (NNPACK's): loops without flags. Every dimension of a _tiled
+ * loop is tiled, and the task gets each tile's extent after the indices. */
 #if defined(__GNUC__)
 #define PTHREADPOOL_DEPRECATED __attribute__((__deprecated__))
 #else
@@ -679,26 +689,60 @@ typedef void (*pthreadpool_function_3d_tiled_t)(void *, size_t, size_t, size_t, 
 typedef void (*pthreadpool_function_4d_tiled_t)(void *, size_t, size_t, size_t, size_t, size_t,
                                                 size_t, size_t, size_t);
 
+/*
+ *   for (size_t i = 0; i < range; i++)
+ *     function(argument, i);
+ */
 void pthreadpool_compute_1d(pthreadpool_t threadpool, pthreadpool_function_1d_t function,
                             void *argument, size_t range) PTHREADPOOL_DEPRECATED;
 
+/*
+ *   for (size_t i = 0; i < range; i += tile)
+ *     function(argument, i, min(range - i, tile));
+ */
 void pthreadpool_compute_1d_tiled(pthreadpool_t threadpool,
                                   pthreadpool_function_1d_tiled_t function, void *argument,
                                   size_t range, size_t tile) PTHREADPOOL_DEPRECATED;
 
+/*
+ *   for (size_t i = 0; i < range_i; i++)
+ *     for (size_t j = 0; j < range_j; j++)
+ *       function(argument, i, j);
+ */
 void pthreadpool_compute_2d(pthreadpool_t threadpool, pthreadpool_function_2d_t function,
                             void *argument, size_t range_i, size_t range_j) PTHREADPOOL_DEPRECATED;
 
+/*
+ *   for (size_t i = 0; i < range_i; i += tile_i)
+ *     for (size_t j = 0; j < range_j; j += tile_j)
+ *       function(argument, i, j, min(range_i - i, tile_i), min(range_j - j, tile_j));
+ */
 void pthreadpool_compute_2d_tiled(pthreadpool_t threadpool,
                                   pthreadpool_function_2d_tiled_t function, void *argument,
                                   size_t range_i, size_t range_j, size_t tile_i,
                                   size_t tile_j) PTHREADPOOL_DEPRECATED;
 
+/*
+ *   for (size_t i = 0; i < range_i; i += tile_i)
+ *     for (size_t j = 0; j < range_j; j += tile_j)
+ *       for (size_t k = 0; k < range_k; k += tile_k)
+ *         function(argument, i, j, k,
+ *           min(range_i - i, tile_i), min(range_j - j, tile_j), min(range_k - k, tile_k));
+ */
 void pthreadpool_compute_3d_tiled(pthreadpool_t threadpool,
                                   pthreadpool_function_3d_tiled_t function, void *argument,
                                   size_t range_i, size_t range_j, size_t range_k, size_t tile_i,
                                   size_t tile_j, size_t tile_k) PTHREADPOOL_DEPRECATED;
 
+/*
+ *   for (size_t i = 0; i < range_i; i += tile_i)
+ *     for (size_t j = 0; j < range_j; j += tile_j)
+ *       for (size_t k = 0; k < range_k; k += tile_k)
+ *         for (size_t l = 0; l < range_l; l += tile_l)
+ *           function(argument, i, j, k, l,
+ *             min(range_i - i, tile_i), min(range_j - j, tile_j),
+ *             min(range_k - k, tile_k), min(range_l - l, tile_l));
+ */
 void pthreadpool_compute_4d_tiled(pthreadpool_t threadpool,
                                   pthreadpool_function_4d_tiled_t function, void *argument,
                                   size_t range_i, size_t range_j, size_t range_k, size_t range_l,

@@ -65,7 +65,7 @@ struct job {
   wp_fpu_mode fpu;            /* denormal mode of its items on every thread (fpu.h) */
   /* Under pool.lock: */
   size_t next_slot;           /* slots handed out so far; slot 0 is the caller's */
-  struct job *prev, *next;    /* in pool.jobs while the job may take new helpers */
+  struct job *prev, *next;    /* in pool.first .. pool.last while it may take new helpers */
   /* Helpers inside the job (they incremented it under pool.lock, and decrement it as
    * the last thing they do with the job), plus CALLER_SLEEPS. The job lives until the
    * count drops to zero: the caller waits for that before its frame goes away. */
@@ -73,7 +73,7 @@ struct job {
 };
 
 static struct {
-  pthread_mutex_t lock;      /* guards jobs, tasks, and every job's next_slot/prev/next */
+  pthread_mutex_t lock;      /* guards both lists, and every job's next_slot/prev/next */
   struct job *first, *last;  /* jobs that may take helpers, oldest first */
   struct wp_task *first_task, *last_task; /* detached tasks, oldest first */
   /* How many jobs and tasks the lists hold: written under lock, read without it, so an
@@ -122,8 +122,7 @@ struct wp_call *wp__call_of_thread(size_t index) {
 }
 
 size_t wp__participants(size_t range, size_t max_threads) {
-  size_t n = atomic_load_explicit(&pool.threads, memory_order_relaxed);
-  if (n == 0) n = 1;
+  size_t n = wp_threads_count();
   if (max_threads && max_threads < n) n = max_threads;
   return range < n ? range : n;
 }

@@ -23,14 +23,14 @@ struct wp_loop;
  * < the loop's participant count: pthreadpool's "thread index". */
 typedef void (*wp_loop_item)(const struct wp_loop *loop, size_t slot, size_t index);
 
+/* What the core needs to know of a loop. An adapter embeds it first in a struct of its own
+ * that carries the user's task and the loop's shape; `item` casts `loop` back to that
+ * struct (loops.c, pthreadpool_run.c). */
 struct wp_loop {
   wp_loop_item item;
-  void *fn;          /* the user's task, called by `item` with the right signature */
-  void *ctx;         /* the user's context */
-  size_t range;      /* items in the loop */
-  size_t arg[12];    /* shape of the loop for `item`: ranges and tiles, free for its use */
+  size_t range;       /* items in the loop */
   size_t max_threads; /* cap on participants; 0 = the whole pool */
-  uint32_t flags;    /* WP_LOOP_* */
+  uint32_t flags;     /* WP_LOOP_* */
 };
 
 /* Runs every item of `loop` once, in parallel, on the caller and the pool. The caller's
@@ -42,6 +42,20 @@ void wp__run_loop(const struct wp_loop *loop);
  * those. 0 outside any loop. While it is > 0 some loop's caller may be waiting for this
  * thread, so the thread must not block on anything that caller could be holding. */
 size_t wp__item_depth(void);
+
+static inline size_t wp__min(size_t a, size_t b) { return a < b ? a : b; }
+
+/* Tiles of `tile` items that cover `range`, rounding up (a tile of 0 or 1: range). Never
+ * wraps, unlike (range + tile - 1) / tile near SIZE_MAX. */
+static inline size_t wp__tiles(size_t range, size_t tile) {
+  return tile <= 1 ? range : range / tile + (range % tile != 0);
+}
+
+/* *product = a * b, or false if it does not fit. size_t is 32 bits on wasm32: a count of
+ * items that wraps would silently skip work, so callers panic instead. */
+static inline bool wp__checked_mul(size_t a, size_t b, size_t *product) {
+  return !__builtin_mul_overflow(a, b, product);
+}
 
 /* The participant count wp__run_loop would use for a loop capped at max_threads. */
 size_t wp__participants(size_t range, size_t max_threads);

@@ -1,8 +1,8 @@
 /*
  * pthreadpool_loops.c — every parallelize_* (and legacy compute_*) loop of pthreadpool.h:
- * each one only names its shape, and pthreadpool.c runs it (pthreadpool_loops.h).
+ * each one only names its shape, and pthreadpool_run.c runs it (pthreadpool_run.h).
  */
-#include "pthreadpool_loops.h"
+#include "pthreadpool_run.h"
 
 /* The body of every parallelize_* function: its shape, plus the arguments they all share. */
 #define RUN(...)                                                                              \
@@ -202,6 +202,14 @@ void pthreadpool_parallelize_3d_tile_1d_with_uarch_with_thread(
     size_t range_j, size_t range_k, size_t tile_k, uint32_t flags) {
   RUN(.lead = PP_UARCH_THREAD, UARCH, .dims = 3, .tiled = 1,
       .range = {range_i, range_j, range_k}, .tile = {[2] = tile_k});
+}
+
+void pthreadpool_parallelize_3d_tile_1d_dynamic(pthreadpool_t threadpool,
+                                                pthreadpool_task_3d_tile_1d_dynamic_t function,
+                                                void *context, size_t range_i, size_t range_j,
+                                                size_t range_k, size_t tile_k, uint32_t flags) {
+  RUN(.dynamic = true, .dims = 3, .tiled = 1, .range = {range_i, range_j, range_k},
+      .tile = {[2] = tile_k});
 }
 
 void pthreadpool_parallelize_3d_tile_1d_dynamic_with_thread(

@@ -1,6 +1,7 @@
 /*
- * child.h — runs a test body in a forked child and reports how it ended, for tests of
- * code that must abort or exit (panics, failed assertions, crash_lab).
+ * child.h — runs a test body in a forked child and reports how it ended: for tests of code
+ * that must abort or exit (panics, failed assertions, crash_lab), and for tests that would
+ * deadlock if they failed (the child's alarm ends them).
  */
 #ifndef WASMPOOL_TEST_CHILD_H
 #define WASMPOOL_TEST_CHILD_H
@@ -12,14 +13,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* Runs fn(arg) in a forked child with stderr captured; for the calls that must panic.
- * The caller must not have started the pool: a fork copies only the calling thread. */
+#include "deadline.h"
+
+/* How a child ended. */
 struct child {
   int signal;    /* the signal that ended it, or 0 */
   int status;    /* its exit status if it exited */
   char err[8192]; /* the start of its stderr */
 };
 
+/* Runs fn(arg) in a forked child with its stderr captured, and waits for it to end. The
+ * caller must not have started the pool: a fork copies only the calling thread. The child's
+ * alarm rings after 2 * DEADLINE_SECONDS, so a wait with a deadline inside the child gives
+ * up (and can say what it waited for) before the alarm ends a true deadlock. */
 static inline void run_in_child(void (*fn)(void *), void *arg, struct child *out) {
   int fds[2];
   memset(out, 0, sizeof *out);
@@ -33,7 +39,7 @@ static inline void run_in_child(void (*fn)(void *), void *arg, struct child *out
     dup2(fds[1], 2);
     close(fds[0]);
     close(fds[1]);
-    alarm(10); /* a hang ends as SIGALRM, not as a hung test */
+    alarm(2 * DEADLINE_SECONDS); /* a hang ends as SIGALRM, not as a hung test */
     fn(arg);
     _exit(0);
   }

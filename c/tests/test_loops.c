@@ -15,6 +15,7 @@
 
 #include "check.h"
 #include "child.h"
+#include "deadline.h"
 #include "wasmpool.h"
 
 #define THREADS 4
@@ -23,9 +24,6 @@
 #define PRIME_J 41
 #define HITS (PRIME_I * PRIME_J > PRIME ? PRIME_I * PRIME_J : PRIME)
 #define TILE 7 /* the tile of the tiled loop in the tests that drive every loop */
-
-/* How long a test waits for another thread before it records a failure and goes on. */
-#define DEADLINE_SECONDS 10
 
 static _Atomic int hits[HITS];
 static _Atomic int out_of_bounds;
@@ -49,29 +47,19 @@ static void check_each_once(size_t n) {
   }
 }
 
-static double seconds(clockid_t clock) {
-  struct timespec ts;
-  clock_gettime(clock, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 /* CLOCK_MONOTONIC seconds at which waits give up. Set before the loop whose items read
  * it, so publishing the loop orders the write before their reads. */
 static double deadline;
 
-static void start_deadline(void) { deadline = seconds(CLOCK_MONOTONIC) + DEADLINE_SECONDS; }
+static void start_deadline(void) {
+  deadline = clock_seconds(CLOCK_MONOTONIC) + DEADLINE_SECONDS;
+}
 
-/* Spins until other threads raise *value to `target`. At the deadline it sets timed_out
+/* Waits until other threads raise *value to `target`. At the deadline it sets timed_out
  * and returns, so a pool that never runs the awaited items fails the test instead of
  * hanging it; every later wait of the test then gives up at once. */
 static void await(_Atomic size_t *value, size_t target) {
-  while (atomic_load(value) < target) {
-    if (seconds(CLOCK_MONOTONIC) > deadline) {
-      atomic_store(&timed_out, 1);
-      return;
-    }
-    sched_yield();
-  }
+  if (!await_at_least(value, target, deadline)) atomic_store(&timed_out, 1);
 }
 
 /* ---- every loop as a loop over flat items ----
@@ -466,9 +454,9 @@ static void idle_pool_sleeps(void) {
   wp_parallel_for(increment, (void *)&counter, 1000);
   struct timespec settle = {0, 50 * 1000000}, idle = {0, 500 * 1000000};
   nanosleep(&settle, NULL); /* let the workers finish polling */
-  double before = seconds(CLOCK_PROCESS_CPUTIME_ID);
+  double before = clock_seconds(CLOCK_PROCESS_CPUTIME_ID);
   nanosleep(&idle, NULL);
-  double used = seconds(CLOCK_PROCESS_CPUTIME_ID) - before;
+  double used = clock_seconds(CLOCK_PROCESS_CPUTIME_ID) - before;
   /* Spinning workers would burn ~1.5 s of CPU here; sleeping ones burn none. */
   CHECK(used < 0.05, "idle pool used %.3f s of CPU in 0.5 s", used);
 }
@@ -490,7 +478,8 @@ static void serial_before_start(void) {
   size_t range = 97;
   wp_parallel_for(record_thread, &range, range);
   for (size_t i = 0; i < range; i++)
-    CHECK(atomic_load(&hits[i]) == 1, "item %zu ran on thread %d before wp_start", i, atomic_load(&hits[i]) - 1);
+    CHECK(atomic_load(&hits[i]) == 1, "item %zu ran on thread %d before wp_start", i,
+          atomic_load(&hits[i]) - 1);
 }
 
 static void never_called(void *ctx, size_t i, size_t j) {

@@ -29,9 +29,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "child.h"
+#include "deadline.h"
 #include "pthreadpool.h"
 #include "wasmpool.h"
 
@@ -39,9 +41,6 @@
 #define NO_THREAD SIZE_MAX /* what a task without a thread index reports */
 #define DEFAULT_UARCH 7    /* passed to the _with_uarch loops; above MAX_UARCH on purpose: */
 #define MAX_UARCH 3        /* pthreadpool's default_uarch_index may exceed max_uarch_index */
-
-/* How long a task waits for other threads before it counts a timeout and returns. */
-#define DEADLINE_SECONDS 10
 
 /* Only x86 has a denormal mode to check (pthreadpool.h). */
 #if defined(__SSE__) && !defined(__EMSCRIPTEN__)
@@ -54,20 +53,9 @@ static const size_t ones[MAX_DIMS] = {1, 1, 1, 1, 1, 1};
 
 static size_t min(size_t a, size_t b) { return a < b ? a : b; }
 
-static double seconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* Spins until other threads raise *n to at least `target`; false if DEADLINE_SECONDS pass. */
+/* Waits until other threads raise *n to at least `target`; false if DEADLINE_SECONDS pass. */
 static bool await_count(_Atomic size_t *n, size_t target) {
-  double give_up = seconds() + DEADLINE_SECONDS;
-  while (atomic_load_explicit(n, memory_order_acquire) < target) {
-    if (seconds() > give_up) return false;
-    sched_yield();
-  }
-  return true;
+  return await_at_least(n, target, clock_seconds(CLOCK_MONOTONIC) + DEADLINE_SECONDS);
 }
 
 static bool denormals_flush(void) {
@@ -99,7 +87,17 @@ static bool has_thread(const struct variant *v) {
 static bool has_uarch(const struct variant *v) {
   return v->lead == UARCH || v->lead == UARCH_THREAD;
 }
-static bool has_id(const struct variant *v) { return v->lead >= UARCH; } /* a uint32_t first */
+/* Whether the task takes a uint32_t first (a uarch index or a thread id). */
+static bool has_id(const struct variant *v) {
+  switch (v->lead) {
+  case UARCH:
+  case UARCH_THREAD:
+  case THREAD_ID: return true;
+  case NONE:
+  case THREAD: return false;
+  }
+  return false;
+}
 
 /* ---- The probe: one loop's shape, and what its tasks saw ---- */
 
@@ -112,8 +110,10 @@ struct probe {
   pthread_t caller;
   bool wait_at_origin;   /* the task covering item (0, .., 0) waits for all other items */
   bool linger;           /* every task yields the CPU once before it returns */
+  bool contend;          /* every task bumps `contended` once per item it covers */
   _Atomic int *counts;   /* visits per item, row-major; NULL: not counted */
-  _Atomic size_t done;   /* items visited, by every task: a highly contended counter */
+  _Atomic size_t done;   /* items visited, added by every task once per call */
+  _Atomic size_t contended; /* with contend: items visited, one increment per item */
   _Atomic size_t calls;  /* task calls finished */
   _Atomic bool busy[WP_MAX_THREADS]; /* thread indexes in use by a running task */
   /* Anomalies, each counted by the tasks that saw it: */
@@ -172,6 +172,8 @@ static bool record(struct probe *p, size_t thread, uint32_t uarch, const size_t 
   if (can_flush && flagged && !denormals_flush()) atomic_fetch_add(&p->not_flushed, 1);
   if (can_flush && !flagged && denormals_flush()) atomic_fetch_add(&p->flushed_unasked, 1);
   if (p->counts) count_box(p, at, len);
+  for (size_t k = 0; p->contend && k < n; k++)
+    atomic_fetch_add_explicit(&p->contended, 1, memory_order_relaxed);
   atomic_fetch_add_explicit(&p->done, n, memory_order_release);
   return origin;
 }
@@ -311,6 +313,7 @@ static void task_u6(void *p, uint32_t id, z a, z b, z c, z d, z e, z f) {
   X(3d_tile_1d_with_uarch, 3, 1, UARCH, false, S3T1, task_u4, U, R0, R1, R2, T2)             \
   X(3d_tile_1d_with_uarch_with_thread, 3, 1, UARCH_THREAD, false, S3T1, task_u5, U, R0, R1,  \
     R2, T2)                                                                                   \
+  X(3d_tile_1d_dynamic, 3, 1, NONE, true, S3T1, task_z4, R0, R1, R2, T2)                    \
   X(3d_tile_1d_dynamic_with_thread, 3, 1, THREAD_ID, true, S3T1, task_u4, R0, R1, R2, T2)    \
   X(3d_tile_1d_dynamic_with_uarch_with_thread, 3, 1, UARCH_THREAD, true, S3T1, task_u5, U,   \
     R0, R1, R2, T2)                                                                           \
@@ -489,11 +492,14 @@ static void multi_thread_pool_each_item_processed_multiple_times(void) {
   free(p.counts);
 }
 
+/* Every item, on every thread, increments one shared counter (pthreadpool's test). */
 static void multi_thread_pool_high_contention(void) {
   struct probe p;
   probe_init(&p, multi_pool, NULL, false);
+  p.contend = true;
   variant->call(multi_pool, &p);
-  CHECK(p.done == p.total, "%zu of %zu items processed", (size_t)p.done, p.total);
+  CHECK(p.contended == p.total, "the shared counter reached %zu (expected %zu)",
+        (size_t)p.contended, p.total);
 }
 
 /* The task holding item 0 runs first in the caller's slice and waits until every other
@@ -711,11 +717,13 @@ static void null_pool_has_one_thread(void) {
         pthreadpool_get_threads_count(NULL));
 }
 
+/* One thread per online CPU, up to WP_MAX_THREADS (pthreadpool.h, wasmpool.h). */
 static void default_pool_has_a_thread_per_cpu(void) {
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  size_t expected = min(cpus > 0 ? (size_t)cpus : 1, WP_MAX_THREADS);
   pthreadpool_t pool = pthreadpool_create(0);
   size_t n = pthreadpool_get_threads_count(pool);
-  CHECK(n >= 1 && n == wp_threads_count(), "%zu threads, the core has %zu", n,
-        wp_threads_count());
+  CHECK(n == expected, "%zu threads, expected %zu (%ld CPUs online)", n, expected, cpus);
   pthreadpool_destroy(pool);
 }
 
@@ -760,9 +768,11 @@ static void set_threads_count_caps_later_loops(void) {
   pthreadpool_destroy(pool);
 }
 
-static void release_all_threads_leaves_the_pool_usable(void) {
+static void release_threads_leaves_the_pool_usable(void) {
   pthreadpool_release_all_threads(NULL);
   pthreadpool_release_all_threads(multi_pool);
+  pthreadpool_release_executor_threads(NULL);
+  pthreadpool_release_executor_threads(multi_pool);
   variant = &variants[0];
   struct probe p;
   probe_init(&p, multi_pool, NULL, false);
@@ -797,12 +807,20 @@ static void unflagged_loop_after_a_flagged_one_keeps_denormals(void) {
         (size_t)p.flushed_unasked);
 }
 
-static void yield_workers_completes(void) {
+/* A loop with `flag` completes, and so does the next one, for which workers sleeping since
+ * the last loop wake up. */
+static void check_sleepy_workers(uint32_t flag) {
   struct probe p;
-  run_1d_with_flags(PTHREADPOOL_FLAG_YIELD_WORKERS, &p);
+  run_1d_with_flags(flag, &p);
   CHECK(p.done == p.total, "%zu of %zu items processed", (size_t)p.done, p.total);
-  run_1d_with_flags(0, &p); /* workers sleeping since the last loop wake up for this one */
+  run_1d_with_flags(0, &p);
   CHECK(p.done == p.total, "%zu of %zu items processed after a yield", (size_t)p.done, p.total);
+}
+
+static void yield_workers_completes(void) { check_sleepy_workers(PTHREADPOOL_FLAG_YIELD_WORKERS); }
+
+static void dont_spin_workers_completes(void) {
+  check_sleepy_workers(PTHREADPOOL_FLAG_DONT_SPIN_WORKERS);
 }
 
 /* ---- Calls into one pool from several threads ---- */
@@ -865,17 +883,18 @@ static void concurrent_calls_are_serialized(void) {
 
 /* ---- Tests that would deadlock if they failed: each runs in a forked child ----
  *
- * A child records its first failure here and exits 1 with it on stderr; the parent's test
- * checks how the child ended. The child's alarm (child.h) ends a deadlock. */
+ * A child writes its first failure to stderr and exits 1; the parent's test checks how
+ * the child ended. The child's alarm (child.h) ends a deadlock. */
 
 static _Atomic bool child_failed;
-static char child_failure[256]; /* written by whoever set child_failed */
 
+/* Writes the child's first failure to its stderr at once, so the parent sees it even if
+ * the child's alarm ends it later (a failed wait may leave other threads stuck). */
 __attribute__((format(printf, 1, 2))) static void child_fail(const char *fmt, ...) {
   if (atomic_exchange(&child_failed, true)) return;
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(child_failure, sizeof child_failure, fmt, ap);
+  vfprintf(stderr, fmt, ap);
   va_end(ap);
 }
 
@@ -886,16 +905,15 @@ static void child_await(_Atomic size_t *gate, const char *what) {
 static void check_child(void (*body)(void *), void *arg) {
   struct child c;
   run_in_child(body, arg, &c);
-  CHECK(c.signal == 0, "the child was killed by signal %d (%s)", c.signal,
-        c.signal == SIGALRM ? "its alarm: deadlocked" : strsignal(c.signal));
+  CHECK(c.signal == 0, "the child was killed by signal %d (%s)%s%s", c.signal,
+        c.signal == SIGALRM ? "its alarm: deadlocked" : strsignal(c.signal),
+        c.err[0] ? "; it reported: " : "", c.err);
   CHECK(c.signal != 0 || c.status == 0, "%s", c.err);
 }
 
-/* Ends the child: exit status 1 and the first failure on stderr, if there was one. */
+/* Ends the child: exit status 1 if it failed (its first failure is on stderr already). */
 static void child_done(void) {
-  if (!child_failed) return;
-  fprintf(stderr, "%s", child_failure);
-  _exit(1);
+  if (child_failed) _exit(1);
 }
 
 /* A task that calls back into the pool running it: that pool is held (by the caller, or
@@ -937,6 +955,44 @@ static void reentry_child(void *unused) {
 
 static void call_from_a_task_into_its_own_pool_runs_serially(void) {
   check_child(reentry_child, NULL);
+}
+
+/* A _dynamic loop called from a task into its own (held) pool runs serially, so it needs no
+ * balance: one call covers the whole range, as on a NULL pool. */
+#define REENTRY_OUTER 5
+#define REENTRY_RANGE 1009
+
+struct dynamic_reentry {
+  pthreadpool_t pool;
+  _Atomic size_t calls, items;
+};
+
+static void count_dynamic_call(void *ctx, size_t start, size_t count) {
+  struct dynamic_reentry *r = ctx;
+  (void)start;
+  atomic_fetch_add(&r->calls, 1);
+  atomic_fetch_add(&r->items, count);
+}
+
+static void reenter_dynamic(void *ctx, size_t i) {
+  (void)i;
+  struct dynamic_reentry *r = ctx;
+  pthreadpool_parallelize_1d_tile_1d_dynamic(r->pool, count_dynamic_call, r, REENTRY_RANGE, 7, 0);
+}
+
+static void dynamic_reentry_child(void *unused) {
+  (void)unused;
+  struct dynamic_reentry r = {.pool = pthreadpool_create(2)};
+  pthreadpool_parallelize_1d(r.pool, reenter_dynamic, &r, REENTRY_OUTER, 0);
+  if (r.calls != REENTRY_OUTER || r.items != REENTRY_OUTER * REENTRY_RANGE)
+    child_fail("%zu inner calls covering %zu items (expected %d calls covering %d)",
+               (size_t)r.calls, (size_t)r.items, REENTRY_OUTER, REENTRY_OUTER * REENTRY_RANGE);
+  pthreadpool_destroy(r.pool);
+  child_done();
+}
+
+static void dynamic_call_from_a_task_into_its_own_pool_makes_one_call(void) {
+  check_child(dynamic_reentry_child, NULL);
 }
 
 /* ---- Two callers, nested loops, and a helper that crosses from one to the other ----
@@ -1115,6 +1171,7 @@ int main(void) {
   RUN(call_into_a_held_pool_from_a_helped_task_runs_serially);
   RUN(helped_task_of_an_unflagged_loop_keeps_denormals);
   RUN(call_from_a_task_into_its_own_pool_runs_serially);
+  RUN(dynamic_call_from_a_task_into_its_own_pool_makes_one_call);
   RUN(create_and_destroy_null_thread_pool);
   RUN(create_and_destroy_single_thread_pool);
   RUN(create_and_destroy_multi_thread_pool);
@@ -1141,10 +1198,11 @@ int main(void) {
     }
   }
   RUN(set_threads_count_caps_later_loops);
-  RUN(release_all_threads_leaves_the_pool_usable);
+  RUN(release_threads_leaves_the_pool_usable);
   RUN(disable_denormals_flushes_on_every_thread);
   RUN(unflagged_loop_after_a_flagged_one_keeps_denormals);
   RUN(yield_workers_completes);
+  RUN(dont_spin_workers_completes);
   RUN(concurrent_calls_are_serialized);
 
   if (!wedged) { /* else destroying the last pool would wait for the stuck thread forever */

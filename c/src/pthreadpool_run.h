@@ -1,6 +1,6 @@
 /*
- * pthreadpool_loops.h — private: how each public loop of pthreadpool.h (pthreadpool_loops.c)
- * describes itself to the one adapter that runs them all on the core (pthreadpool.c).
+ * pthreadpool_run.h — private: how each public loop of pthreadpool.h (pthreadpool_loops.c)
+ * describes itself to the one adapter that runs them all on the core (pthreadpool_run.c).
  *
  * A loop has `dims` nested dimensions, the last `tiled` of them tiled. Its task takes the
  * context, then what `lead` says, then the start index along every dimension, then the
@@ -9,8 +9,8 @@
  *   pthreadpool_parallelize_3d_tile_1d_with_uarch:  dims 3, tiled 1, lead PP_UARCH
  *     function(context, uarch_index, i, j, k, count_k)
  */
-#ifndef WASMPOOL_PTHREADPOOL_LOOPS_H
-#define WASMPOOL_PTHREADPOOL_LOOPS_H
+#ifndef WASMPOOL_PTHREADPOOL_RUN_H
+#define WASMPOOL_PTHREADPOOL_RUN_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -45,4 +45,4 @@ struct pp_loop {
 /* Runs `loop` on `threadpool` (NULL: serially on the caller), as pthreadpool.h describes. */
 void wp__pthreadpool_run(pthreadpool_t threadpool, const struct pp_loop *loop);
 
-#endif /* WASMPOOL_PTHREADPOOL_LOOPS_H */
+#endif /* WASMPOOL_PTHREADPOOL_RUN_H */
