@@ -8,23 +8,15 @@
  * It never blocks: no Atomics.wait, no busy loop. It works on a page and in a Web Worker.
  */
 
+import { admit } from './admission';
 import { allocBuffer } from './alloc';
-import {
-  CancelledError,
-  PoolBusyError,
-  PoolCrashedError,
-  PoolShutdownError,
-  SerializationError,
-  WasmPoolError,
-  WorkerInitError,
-  type CallInfo,
-} from './errors';
-import { CALL_OPTIONS, checkOptions, EXECUTE_OPTIONS } from './call-options';
+import { PoolCrashedError, PoolShutdownError, SerializationError, WasmPoolError, WorkerInitError } from './errors';
+import { checkOptions, EXECUTE_OPTIONS } from './call-options';
 import { Emitter } from './events';
 import * as faults from './faults';
 import { IdleTimer } from './idle-timer';
 import { HostInstance, type InstanceConfig, type InstanceListener } from './instance';
-import { checkArgs, checkSignature, copyBack, toWire } from './marshal';
+import { checkSignature, copyBack, toWire } from './marshal';
 import { type PoolOptions, type ResolvedOptions, resolveOptions } from './options';
 import { type Call, infoOf, PendingCalls, watchCall } from './pending-calls';
 import { Printer } from './printer';
@@ -321,49 +313,27 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
 
   /** Checks a call and sends or queues it; throws if it is refused before it is registered. */
   #submit(
-    name: unknown,
-    args: unknown,
+    rawName: unknown,
+    rawArgs: unknown,
     rawOptions: unknown,
     session: Session | null,
     resolve: (value: unknown) => void,
     reject: (error: unknown) => void,
   ): void {
-    if (this.#state === 'shut-down') {
-      const fn = typeof name === 'string' ? name : String(name);
-      throw new PoolShutdownError(`wasmpool: ${fn}() was called after shutdown()`, { functionName: fn });
-    }
-    if (typeof name !== 'string' || name === '') {
-      throw new SerializationError(`wasmpool: call(name, args) needs the name of a C export as name, got ${typeof name === 'string' ? 'an empty string' : typeof name}`);
-    }
-    const options = checkOptions<CallOptions>(rawOptions, CALL_OPTIONS, `${name}()`);
-    if (!Array.isArray(args)) {
-      throw new SerializationError(
-        `wasmpool: the arguments of ${name}() must be an array, got ${args === null ? 'null' : typeof args}. Fix: pool.call('${name}', [a, b, ...])`,
-        { functionName: name },
-      );
-    }
-    if (session?.poisoned) {
-      throw new PoolCrashedError(session.poisoned.message, { functionName: name }, { cause: session.poisoned.cause });
-    }
-    if (this.#calls.size >= this.#options.maxPending) {
-      throw new PoolBusyError(
-        `wasmpool: ${name}() was refused: ${this.#calls.size} calls are already pending (maxPending: ${this.#options.maxPending}). Fix: await some calls before making more, or raise maxPending.`,
-        { functionName: name },
-      );
-    }
-    const id = this.#calls.nextId();
-    const info: CallInfo = { callId: id, functionName: name };
-    const checked = checkArgs(name, args, info);
-    if (this.#instance) checkSignature(name, checked, this.#instance.exports, this.#options.module, info, this.#instance.signatures.get(name), options.returns);
-    const signal = options.signal ?? session?.defaults.signal;
-    if (signal?.aborted) {
-      throw new CancelledError(`wasmpool: call ${id} to ${name}() was cancelled before it started: its AbortSignal had already fired`, info, { cause: signal.reason });
-    }
+    const calls = this.#calls;
+    const { id, name, args, options, info, signal } = admit(rawName, rawArgs, rawOptions, session, {
+      shutDown: this.#state === 'shut-down',
+      pending: calls.size,
+      maxPending: this.#options.maxPending,
+      module: this.#options.module,
+      instance: this.#instance,
+      nextId: () => calls.nextId(),
+    });
 
     const call: Call = {
       id,
       name,
-      args: checked,
+      args,
       returns: options.returns,
       resolve,
       reject,
@@ -392,6 +362,8 @@ export class ThreadPoolManager<K extends KernelSignatures<K> = UntypedKernels> {
   #send(call: Call, instance: HostInstance): void {
     const info = infoOf(call);
     try {
+      // Again for every call: one queued while the pool started was admitted before the
+      // module's exports and signatures were known.
       const signature = instance.signatures.get(call.name);
       checkSignature(call.name, call.args, instance.exports, this.#options.module, info, signature, call.returns);
       const wire = toWire(call.name, call.args, info, signature, call.returns);
